@@ -1,0 +1,61 @@
+//! Defects in the documents themselves, repaired so the generated types stay honest.
+
+use super::Changes;
+use crate::walk;
+use serde_json::Value;
+
+/// `required` names that no property defines (e.g. `required: [reason_code]` beside a
+/// `reasonCode` property).
+///
+/// typify turns such a name into a mandatory `serde_json::Value` field, so every response
+/// without that key fails to parse and every request must invent one. The name is removed
+/// from `required` and reported as a document defect (the pointer names the schema). Schemas
+/// that compose others (`allOf`/`anyOf`/`oneOf`) or have no `properties` are left alone:
+/// there the name may be defined by a sibling schema.
+pub fn drop_required_without_property(doc: &mut Value, changes: &mut Changes) {
+    walk::for_each_schema(doc, &mut |ptr, schema| {
+        if ["allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k)) {
+            return;
+        }
+        let Some(Value::Object(properties)) = schema.get("properties") else { return };
+        let properties: Vec<String> = properties.keys().cloned().collect();
+        let Some(Value::Array(required)) = schema.get_mut("required") else { return };
+        let mut dropped = Vec::new();
+        required.retain(|name| {
+            let keep = name.as_str().is_some_and(|n| properties.iter().any(|p| p == n));
+            if !keep {
+                dropped.push(name.as_str().unwrap_or_default().to_string());
+            }
+            keep
+        });
+        for name in dropped {
+            changes.record(format!("{ptr}/required"), format!("document defect: `{name}` is required but no property defines it"));
+        }
+        if required.is_empty() {
+            schema.remove("required");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn required_names_without_property_are_dropped_and_reported() {
+        let mut d = json!({"components": {"schemas": {
+            "LLFInfo": {"type": "object", "required": ["reason_code", "flight"],
+                        "properties": {"reasonCode": {"type": "string"}, "flight": {"type": "string"}}},
+            "Only": {"type": "object", "required": ["x"], "properties": {"y": {"type": "string"}}},
+            "Composed": {"allOf": [{"$ref": "#/components/schemas/Only"}], "required": ["y"], "properties": {}}}}});
+        let mut c = Changes::default();
+        drop_required_without_property(&mut d, &mut c);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.places[0].0, "/components/schemas/LLFInfo/required");
+        assert!(c.places[0].1.contains("reason_code"));
+        assert_eq!(d["components"]["schemas"]["LLFInfo"]["required"], json!(["flight"]));
+        assert!(d["components"]["schemas"]["Only"].get("required").is_none());
+        assert_eq!(d["components"]["schemas"]["Composed"]["required"], json!(["y"]));
+    }
+}
