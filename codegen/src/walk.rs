@@ -59,6 +59,11 @@ fn visit_path_item(ptr: &str, item: &mut Value, f: &mut dyn FnMut(&str, &mut Map
     }
 }
 
+/// Calls `f` on every schema inside one operation (parameters, body, responses).
+pub fn for_each_schema_in(op: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    visit_operation(ptr, op, f);
+}
+
 fn visit_operation(ptr: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     let Value::Object(op) = op else { return };
     if let Some(params) = op.get_mut("parameters") {

@@ -15,7 +15,7 @@ pub fn ref_siblings_to_all_of(doc: &mut Value, changes: &mut Changes) {
         if schema.len() < 2 {
             return;
         }
-        let Some(reference) = schema.remove("$ref") else { return };
+        let Some(reference) = schema.shift_remove("$ref") else { return };
         let siblings: Vec<_> = schema.keys().cloned().collect();
         schema.insert("allOf".into(), json!([{ "$ref": reference }]));
         changes.record(ptr, format!("siblings kept: {}", siblings.join(", ")));
@@ -81,7 +81,7 @@ pub fn type_arrays_to_nullable(doc: &mut Value, changes: &mut Changes) {
         let Some(Value::Array(types)) = schema.get("type").cloned() else { return };
         let nullable = types.iter().any(|t| t == "null");
         let rest: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
-        schema.remove("type");
+        schema.shift_remove("type");
         match rest.len() {
             0 => {}
             1 => {
@@ -124,7 +124,7 @@ fn is_null_schema(v: &Value) -> bool {
 /// `const: X` (JSON Schema 2019+): 3.0 only has `enum`, so it becomes `enum: [X]`.
 pub fn const_to_enum(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
-        if let Some(value) = schema.remove("const") {
+        if let Some(value) = schema.shift_remove("const") {
             schema.insert("enum".into(), Value::Array(vec![value]));
             changes.record(ptr, "const");
         }
@@ -136,7 +136,7 @@ pub fn const_to_enum(doc: &mut Value, changes: &mut Changes) {
 pub fn examples_to_example(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
         if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
-            schema.remove("examples");
+            schema.shift_remove("examples");
             if let Some(first) = examples.into_iter().next() {
                 schema.entry("example").or_insert(first);
             }
@@ -165,8 +165,8 @@ pub fn exclusive_bounds_to_booleans(doc: &mut Value, changes: &mut Changes) {
 /// as `format: byte` / `format: binary`, which is what progenitor understands.
 pub fn content_keywords_to_format(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
-        let encoding = schema.remove("contentEncoding");
-        let media = schema.remove("contentMediaType");
+        let encoding = schema.shift_remove("contentEncoding");
+        let media = schema.shift_remove("contentMediaType");
         if encoding.is_none() && media.is_none() {
             return;
         }
@@ -187,7 +187,7 @@ pub fn content_keywords_to_format(doc: &mut Value, changes: &mut Changes) {
 pub fn downgrade_version_to_3_0(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
         for key in ["$schema", "$id", "$comment"] {
-            if schema.remove(key).is_some() {
+            if schema.shift_remove(key).is_some() {
                 changes.record(format!("{ptr}/{}", escape(key)), "3.1-only schema keyword");
             }
         }
@@ -200,21 +200,21 @@ pub fn downgrade_version_to_3_0(doc: &mut Value, changes: &mut Changes) {
         changes.record("/openapi", "3.1 → 3.0.3");
     }
     for key in ["webhooks", "jsonSchemaDialect"] {
-        if root.remove(key).is_some() {
+        if root.shift_remove(key).is_some() {
             changes.record(format!("/{key}"), "3.1-only");
         }
     }
     if let Some(Value::Object(c)) = root.get_mut("components")
-        && c.remove("pathItems").is_some()
+        && c.shift_remove("pathItems").is_some()
     {
         changes.record("/components/pathItems", "3.1-only");
     }
     if let Some(Value::Object(info)) = root.get_mut("info") {
-        if info.remove("summary").is_some() {
+        if info.shift_remove("summary").is_some() {
             changes.record("/info/summary", "3.1-only");
         }
         if let Some(Value::Object(license)) = info.get_mut("license")
-            && license.remove("identifier").is_some()
+            && license.shift_remove("identifier").is_some()
         {
             changes.record("/info/license/identifier", "3.1-only");
         }

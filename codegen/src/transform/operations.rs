@@ -126,7 +126,7 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
             if has_body {
                 for (status, body) in &bodies {
                     if *body == Body::None && status != "default" {
-                        responses.remove(status);
+                        responses.shift_remove(status);
                         changes.record(
                             format!("{ptr}/responses/{}", escape(status)),
                             format!("{class} response without body beside typed ones: left to UnexpectedResponse"),
@@ -154,7 +154,9 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
                             }
                         }
                     }
-                    responses.insert(status.clone(), response);
+                    if let Some(slot) = responses.get_mut(status.as_str()) {
+                        *slot = response;
+                    }
                     changes.record(format!("{ptr}/responses/{}", escape(status)), format!("{class} body merged into {name}"));
                 }
             }
@@ -215,7 +217,7 @@ pub fn extract_multipart_operations(doc: &mut Value, changes: &mut Changes) -> V
             if !is_multipart {
                 continue;
             }
-            let Some(Value::Object(op)) = item.remove(&method) else { continue };
+            let Some(Value::Object(op)) = item.shift_remove(&method) else { continue };
             changes.record(format!("/paths/{}/{method}", escape(path)), "multipart operation emitted by hand");
             found.push(MultipartOperation { operation: op, path: path.clone(), method, path_parameters: path_parameters.clone() });
         }

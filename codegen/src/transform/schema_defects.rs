@@ -32,7 +32,7 @@ pub fn drop_required_without_property(doc: &mut Value, changes: &mut Changes) {
             changes.record(format!("{ptr}/required"), format!("document defect: `{name}` is required but no property defines it"));
         }
         if required.is_empty() {
-            schema.remove("required");
+            schema.shift_remove("required");
         }
     });
 }

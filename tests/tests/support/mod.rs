@@ -1,0 +1,36 @@
+//! Shared helpers: where the workspace keeps its pinned documents.
+#![allow(dead_code)]
+
+use spotnana_codegen::manifest::{Api, Lock, Manifest};
+use std::path::PathBuf;
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn manifest() -> Manifest {
+    Manifest::load(&workspace_root().join("spec/apis.toml")).expect("spec/apis.toml")
+}
+
+pub fn lock() -> Lock {
+    Lock::load(&workspace_root().join("spec/lock.toml")).expect("spec/lock.toml")
+}
+
+/// The cached document of an API. Fails loudly (never skips) when the cache is empty.
+pub fn document(api: &Api) -> Vec<u8> {
+    let path = workspace_root().join("spec/cache").join(api.cache_file());
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}): these tests need the pinned documents; run \
+             `SPOTNANA_PORTAL=../shared/portal/2026-07-21 cargo xtask pull` first",
+            path.display()
+        )
+    })
+}
+
+/// The shared portal snapshots beside the workspace. Fails loudly when they are missing.
+pub fn portal_snapshot(day: &str) -> PathBuf {
+    let dir = workspace_root().join("../shared/portal").join(day);
+    assert!(dir.join("releases/changelog.md").exists(), "{} is missing: the shared portal snapshots are required", dir.display());
+    dir
+}
