@@ -22,10 +22,18 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let bundled = crate_dir.join("bundled-spec");
     let (spec_dir, docs_dir, fetch_hint) = if bundled.join("apis.toml").exists() {
-        (bundled.clone(), bundled.clone(), "the package is incomplete: re-create it with `cargo xtask package`")
+        (
+            bundled.clone(),
+            bundled.clone(),
+            "the package is incomplete: re-create it with `cargo xtask package`",
+        )
     } else {
         let spec = crate_dir.join("../spec");
-        (spec.clone(), spec.join("cache"), "fetch it with `cargo xtask pull` (SPOTNANA_PORTAL or --portal sets the portal)")
+        (
+            spec.clone(),
+            spec.join("cache"),
+            "fetch it with `cargo xtask pull` (SPOTNANA_PORTAL or --portal sets the portal)",
+        )
     };
     let manifest_path = spec_dir.join("apis.toml");
     let lock_path = spec_dir.join("lock.toml");
@@ -44,9 +52,13 @@ fn run() -> Result<(), String> {
         let bytes = read_document(&doc_path, &api.module, fetch_hint)?;
         println!("cargo::rerun-if-changed={}", doc_path.display());
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        let locked = lock
-            .get(&api.module)
-            .ok_or_else(|| format!("the `{}` API is not in {}: {fetch_hint}", api.module, lock_path.display()))?;
+        let locked = lock.get(&api.module).ok_or_else(|| {
+            format!(
+                "the `{}` API is not in {}: {fetch_hint}",
+                api.module,
+                lock_path.display()
+            )
+        })?;
         if locked.sha256 != sha256 {
             return Err(format!(
                 "{} (sha256 {sha256}) does not match {} (sha256 {}): {fetch_hint}",
@@ -85,5 +97,10 @@ impl crate::Spotnana {{
 }
 
 fn read_document(path: &Path, module: &str, hint: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("the document of the `{module}` API is missing ({}: {e}): {hint}", path.display()))
+    std::fs::read(path).map_err(|e| {
+        format!(
+            "the document of the `{module}` API is missing ({}: {e}): {hint}",
+            path.display()
+        )
+    })
 }

@@ -67,8 +67,14 @@ pub fn generate(document: &str, bytes: &[u8]) -> Result<Generated, Error> {
     // progenitor reports some unsupported shapes by panicking; turn that into an error
     // that names the document instead of aborting the build script with a bare backtrace.
     let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)))
-        .map_err(|panic| Error::Progenitor { document: document.into(), reason: panic_message(&panic) })?
-        .map_err(|e| Error::Progenitor { document: document.into(), reason: e.to_string() })?;
+        .map_err(|panic| Error::Progenitor {
+            document: document.into(),
+            reason: panic_message(&panic),
+        })?
+        .map_err(|e| Error::Progenitor {
+            document: document.into(),
+            reason: e.to_string(),
+        })?;
     let extra = multipart::methods(&doc, &multipart_ops).map_err(|reason| Error::Progenitor {
         document: document.into(),
         reason,
@@ -79,7 +85,11 @@ pub fn generate(document: &str, bytes: &[u8]) -> Result<Generated, Error> {
         reason: e.to_string(),
     })?;
     let code = prettyplease::unparse(&file);
-    Ok(Generated { code, report, operations })
+    Ok(Generated {
+        code,
+        report,
+        operations,
+    })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -37,7 +37,11 @@ fn resolve(doc: &Value, v: &Value) -> Value {
 
 /// The Rust type of a JSON response schema: the component's type, or raw JSON if inline.
 fn schema_type(schema: &Value) -> TokenStream {
-    match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
         Some(name) => {
             let ident = format_ident!("{}", name.to_upper_camel_case());
             quote! { types::#ident }
@@ -47,19 +51,35 @@ fn schema_type(schema: &Value) -> TokenStream {
 }
 
 fn json_schema_of(response: &Value) -> Option<&Value> {
-    response.get("content")?.as_object()?.iter().find(|(k, _)| k.starts_with("application/json"))?.1.get("schema")
+    response
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.starts_with("application/json"))?
+        .1
+        .get("schema")
 }
 
 fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
     let id = op.operation.get("operationId").and_then(Value::as_str).ok_or_else(|| {
-        format!("{} {}: a multipart operation without operationId", op.method.to_uppercase(), op.path)
+        format!(
+            "{} {}: a multipart operation without operationId",
+            op.method.to_uppercase(),
+            op.path
+        )
     })?;
     let name = format_ident!("{}", id.to_snake_case());
 
     let mut params = Vec::new();
     let mut path_args = Vec::new();
     let mut query = Vec::new();
-    let declared = op.path_parameters.iter().chain(op.operation.get("parameters").and_then(Value::as_array).into_iter().flatten());
+    let declared = op.path_parameters.iter().chain(
+        op.operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
     for p in declared {
         let p = resolve(doc, p);
         let pname = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -78,7 +98,11 @@ fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
                 params.push(quote! { #ident: Option<&'a str> });
                 query.push(quote! { .query(&#ident.map(|v| [(#pname, v)]).unwrap_or_default()) });
             }
-            other => return Err(format!("{id}: parameter {pname} in {other:?} is not supported for multipart operations")),
+            other => {
+                return Err(format!(
+                    "{id}: parameter {pname} in {other:?} is not supported for multipart operations"
+                ));
+            }
         }
     }
 
@@ -87,17 +111,28 @@ fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| format!("{id}: unbalanced path {}", op.path))?;
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or_else(|| format!("{id}: unbalanced path {}", op.path))?;
         template.push_str(&rest[..start]);
         template.push_str("{}");
         let pname = &rest[start + 1..end];
-        let (_, ident) = path_args.iter().find(|(n, _)| n == pname).ok_or_else(|| format!("{id}: path parameter {pname} is not declared"))?;
+        let (_, ident) = path_args
+            .iter()
+            .find(|(n, _)| n == pname)
+            .ok_or_else(|| format!("{id}: path parameter {pname} is not declared"))?;
         args.push(quote! { encode_path(&#ident.to_string()) });
         rest = &rest[end + 1..];
     }
     template.push_str(rest);
 
-    let responses = op.operation.get("responses").and_then(Value::as_object).cloned().unwrap_or_default();
+    let responses = op
+        .operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut success_type = quote! { () };
     let mut error_type = quote! { () };
     let mut arms = Vec::new();
@@ -172,17 +207,31 @@ fn doc_comment(doc: &Value, id: &str, op: &MultipartOperation) -> String {
             text.push_str("\n\n");
         }
     }
-    text.push_str(&format!("Sends `{} {}` (`{id}`) as `multipart/form-data`.", op.method.to_uppercase(), op.path));
+    text.push_str(&format!(
+        "Sends `{} {}` (`{id}`) as `multipart/form-data`.",
+        op.method.to_uppercase(),
+        op.path
+    ));
     let body = resolve(doc, op.operation.get("requestBody").unwrap_or(&Value::Null));
-    let Some(media) = body.pointer("/content/multipart~1form-data") else { return text };
+    let Some(media) = body.pointer("/content/multipart~1form-data") else {
+        return text;
+    };
     let schema = resolve(doc, media.get("schema").unwrap_or(&Value::Null));
-    let required: Vec<&str> =
-        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         text.push_str(" The form's parts:\n");
         for (part, part_schema) in props {
             let part_schema = resolve(doc, part_schema);
-            let kind = match (part_schema.get("type").and_then(Value::as_str), part_schema.get("format").and_then(Value::as_str)) {
+            let kind = match (
+                part_schema.get("type").and_then(Value::as_str),
+                part_schema.get("format").and_then(Value::as_str),
+            ) {
                 (Some("string"), Some("binary")) => "file bytes".to_string(),
                 (Some(t), _) => t.to_string(),
                 (None, _) => "JSON object".to_string(),
@@ -192,7 +241,11 @@ fn doc_comment(doc: &Value, id: &str, op: &MultipartOperation) -> String {
                 .and_then(Value::as_str)
                 .map(|c| format!(", content type `{c}`"))
                 .unwrap_or_default();
-            let req = if required.contains(&part.as_str()) { "required" } else { "optional" };
+            let req = if required.contains(&part.as_str()) {
+                "required"
+            } else {
+                "optional"
+            };
             text.push_str(&format!("- `{part}` ({req}): {kind}{content_type}\n"));
         }
     }

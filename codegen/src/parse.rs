@@ -19,7 +19,12 @@ pub fn parse_document(document: &str, bytes: &[u8]) -> Result<Value, Error> {
 /// Checks that a parsed value is an OpenAPI 3.x document (an object with `openapi: "3.…"`,
 /// `info` and `paths`), naming the first missing piece as a JSON pointer.
 pub fn check_openapi(document: &str, value: &Value) -> Result<(), Error> {
-    let fail = |reason: String| Err(Error::NotOpenApi { document: document.into(), reason });
+    let fail = |reason: String| {
+        Err(Error::NotOpenApi {
+            document: document.into(),
+            reason,
+        })
+    };
     let Some(root) = value.as_object() else {
         return fail("the top level is not an object".into());
     };
@@ -49,9 +54,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_document_and_the_pointer() {
-        let e = parse_document("air", b"{\"swagger\": \"2.0\"}").unwrap_err().to_string();
+        let e = parse_document("air", b"{\"swagger\": \"2.0\"}")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "air: not an OpenAPI 3.x document: /openapi is missing");
-        let e = parse_document("air", b"{\"openapi\": \"3.1.0\", \"info\": {}}").unwrap_err().to_string();
+        let e = parse_document("air", b"{\"openapi\": \"3.1.0\", \"info\": {}}")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/paths is missing"), "{e}");
         let e = parse_document("air", b"{ not json: [").unwrap_err().to_string();
         assert!(e.starts_with("air: not JSON or YAML"), "{e}");

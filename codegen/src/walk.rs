@@ -67,7 +67,12 @@ pub fn for_each_schema_in(op: &mut Value, ptr: &str, f: &mut dyn FnMut(&str, &mu
 fn visit_operation(ptr: &str, op: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     let Value::Object(op) = op else { return };
     if let Some(params) = op.get_mut("parameters") {
-        visit_each(&format!("{ptr}/parameters"), params, &mut |p, v, f| visit_parameter(p, v, f), f);
+        visit_each(
+            &format!("{ptr}/parameters"),
+            params,
+            &mut |p, v, f| visit_parameter(p, v, f),
+            f,
+        );
     }
     if let Some(body) = op.get_mut("requestBody") {
         visit_content_holder(&format!("{ptr}/requestBody"), body, f);
@@ -127,13 +132,26 @@ fn visit_media_types(ptr: &str, content: &mut Map<String, Value>, f: &mut dyn Fn
 
 /// Keywords whose value is one subschema.
 const SINGLE: [&str; 9] = [
-    "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
     "unevaluatedProperties",
 ];
 /// Keywords whose value is an array of subschemas.
 const LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is a map of subschemas.
-const MAPS: [&str; 5] = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 
 /// Visits a schema and all its subschemas, children first.
 pub fn visit_schema(ptr: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
@@ -159,9 +177,14 @@ pub fn visit_schema(ptr: &str, schema: &mut Value, f: &mut dyn FnMut(&str, &mut 
     f(ptr, map);
 }
 
+/// A callback on one operation: (JSON pointer, path, method, operation object).
+pub type OperationVisitor<'a> = dyn FnMut(&str, &str, &str, &mut Map<String, Value>) + 'a;
+
 /// Calls `f` on every operation: (pointer, path, method, operation).
-pub fn for_each_operation(doc: &mut Value, f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>)) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+pub fn for_each_operation(doc: &mut Value, f: &mut OperationVisitor<'_>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
         for (method, op) in item.iter_mut() {

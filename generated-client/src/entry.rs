@@ -16,7 +16,10 @@ pub struct Spotnana {
 impl Spotnana {
     /// A client for `base_url` (e.g. [`SANDBOX_URL`]) over the given HTTP client.
     pub fn new(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-        Self { base_url: base_url.into().trim_end_matches('/').to_string(), http }
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            http,
+        }
     }
 
     /// The base URL every API client sends to.

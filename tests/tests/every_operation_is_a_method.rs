@@ -45,7 +45,12 @@ fn every_operation_id_has_its_method() {
                 missing.push(format!("{}::Client::{name} ({method} {path})", api.module));
             }
         }
-        assert_eq!(generated.operations, methods.len(), "{}: one method per operation, no extra", api.module);
+        assert_eq!(
+            generated.operations,
+            methods.len(),
+            "{}: one method per operation, no extra",
+            api.module
+        );
     }
     println!("{found}/{total} operations have their method");
     assert!(missing.is_empty(), "missing methods: {missing:#?}");

@@ -10,7 +10,9 @@ async fn oauth2_token_request_is_form_urlencoded() {
     Mock::given(method("POST"))
         .and(path("/v2/auth/oauth2-token"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(body_string("client_id=my-id&client_secret=s3cr%26t%3D&grant_type=client_credentials"))
+        .and(body_string(
+            "client_id=my-id&client_secret=s3cr%26t%3D&grant_type=client_credentials",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "access_token": "tok", "token_type": "Bearer", "expires_in": 1800
         })))
@@ -49,10 +51,18 @@ async fn document_upload_is_multipart_with_the_parts_given() {
     let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
     let pdf = b"%PDF-1.4 test".to_vec();
     let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(pdf.clone()).file_name("a.pdf").mime_str("application/pdf").unwrap())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf.clone())
+                .file_name("a.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        )
         .part(
             "documentMetadata",
-            reqwest::multipart::Part::text(r#"{"documentType":"BOARDING_PASS"}"#).mime_str("application/json").unwrap(),
+            reqwest::multipart::Part::text(r#"{"documentType":"BOARDING_PASS"}"#)
+                .mime_str("application/json")
+                .unwrap(),
         );
     let result = spotnana.document().upload_document(form).await;
 

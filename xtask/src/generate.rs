@@ -26,12 +26,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             continue;
         }
         let path = paths::cache_dir().join(api.cache_file());
-        let bytes = std::fs::read(&path)
-            .with_context(|| format!("{} is not cached ({}): run `cargo xtask pull`", api.module, path.display()))?;
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "{} is not cached ({}): run `cargo xtask pull`",
+                api.module,
+                path.display()
+            )
+        })?;
         let generated = spotnana_codegen::generate(&api.module, &bytes)?;
         let out = args.out.join(format!("{}.rs", api.module));
         std::fs::write(&out, &generated.code)?;
-        println!("{}: {} operations, {} lines → {}", api.module, generated.operations, generated.code.lines().count(), out.display());
+        println!(
+            "{}: {} operations, {} lines → {}",
+            api.module,
+            generated.operations,
+            generated.code.lines().count(),
+            out.display()
+        );
         if args.verbose {
             for (fixup, changes) in &generated.report {
                 println!("  {fixup}: {}", changes.len());

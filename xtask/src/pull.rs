@@ -45,7 +45,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     p.sha256,
                     l.sha256
                 ),
-                None => bail!("{}: not in spec/lock.toml: run `cargo xtask pull` without --frozen", p.api.module),
+                None => bail!(
+                    "{}: not in spec/lock.toml: run `cargo xtask pull` without --frozen",
+                    p.api.module
+                ),
             }
         }
         write_cache(&pulled)?;
@@ -58,7 +61,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .iter()
         .map(|p| {
             // Keep the pin (and its date) of a document that did not change.
-            let unchanged = lock.get(&p.api.module).filter(|l| l.sha256 == p.sha256 && l.url == p.url);
+            let unchanged = lock
+                .get(&p.api.module)
+                .filter(|l| l.sha256 == p.sha256 && l.url == p.url);
             unchanged.cloned().unwrap_or_else(|| LockedApi {
                 module: p.api.module.clone(),
                 url: p.url.clone(),
@@ -72,7 +77,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     write_atomically(&paths::lock(), new_lock.to_toml().as_bytes())?;
     for p in &pulled {
         let changed = lock.get(&p.api.module).is_none_or(|l| l.sha256 != p.sha256);
-        println!("{}: {} bytes, sha256 {}{}", p.api.module, p.bytes.len(), &p.sha256[..12], if changed { " (changed)" } else { "" });
+        println!(
+            "{}: {} bytes, sha256 {}{}",
+            p.api.module,
+            p.bytes.len(),
+            &p.sha256[..12],
+            if changed { " (changed)" } else { "" }
+        );
     }
     Ok(())
 }
@@ -85,9 +96,15 @@ pub fn download_all<'a>(manifest: &'a Manifest, portal: &str) -> anyhow::Result<
         .map(|api| {
             let url = join(portal, &api.path);
             let bytes = fetch(&url).with_context(|| format!("{}: fetching {url}", api.module))?;
-            spotnana_codegen::parse::parse_document(&api.module, &bytes).with_context(|| format!("{}: {url}", api.module))?;
+            spotnana_codegen::parse::parse_document(&api.module, &bytes)
+                .with_context(|| format!("{}: {url}", api.module))?;
             let sha256 = hex::encode(Sha256::digest(&bytes));
-            Ok(Pulled { api, url, bytes, sha256 })
+            Ok(Pulled {
+                api,
+                url,
+                bytes,
+                sha256,
+            })
         })
         .collect()
 }
@@ -105,7 +122,8 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> 
     let dir = path.parent().context("no parent directory")?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

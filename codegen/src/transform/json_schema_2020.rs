@@ -15,7 +15,9 @@ pub fn ref_siblings_to_all_of(doc: &mut Value, changes: &mut Changes) {
         if schema.len() < 2 {
             return;
         }
-        let Some(reference) = schema.shift_remove("$ref") else { return };
+        let Some(reference) = schema.shift_remove("$ref") else {
+            return;
+        };
         let siblings: Vec<_> = schema.keys().cloned().collect();
         schema.insert("allOf".into(), json!([{ "$ref": reference }]));
         changes.record(ptr, format!("siblings kept: {}", siblings.join(", ")));
@@ -38,7 +40,9 @@ pub fn strip_reference_object_siblings(doc: &mut Value, changes: &mut Changes) {
             changes.record(ptr, format!("dropped: {}", dropped.join(", ")));
         }
     };
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
         for (key, value) in item.iter_mut() {
@@ -78,7 +82,9 @@ pub fn strip_reference_object_siblings(doc: &mut Value, changes: &mut Changes) {
 /// several become an `anyOf` of single-typed schemas (keeping the other keywords beside it).
 pub fn type_arrays_to_nullable(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
-        let Some(Value::Array(types)) = schema.get("type").cloned() else { return };
+        let Some(Value::Array(types)) = schema.get("type").cloned() else {
+            return;
+        };
         let nullable = types.iter().any(|t| t == "null");
         let rest: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
         schema.shift_remove("type");
@@ -106,7 +112,9 @@ pub fn type_arrays_to_nullable(doc: &mut Value, changes: &mut Changes) {
 pub fn null_variants_to_nullable(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
         for key in ["oneOf", "anyOf"] {
-            let Some(Value::Array(variants)) = schema.get_mut(key) else { continue };
+            let Some(Value::Array(variants)) = schema.get_mut(key) else {
+                continue;
+            };
             let before = variants.len();
             variants.retain(|v| !is_null_schema(v));
             if variants.len() != before {
@@ -171,7 +179,11 @@ pub fn content_keywords_to_format(doc: &mut Value, changes: &mut Changes) {
             return;
         }
         if !schema.contains_key("format") {
-            let format = if encoding.as_ref().and_then(Value::as_str) == Some("base64") { "byte" } else { "binary" };
+            let format = if encoding.as_ref().and_then(Value::as_str) == Some("base64") {
+                "byte"
+            } else {
+                "binary"
+            };
             schema.insert("format".into(), json!(format));
         }
         changes.record(ptr, "content keywords");
@@ -249,7 +261,10 @@ mod tests {
             d["components"]["schemas"]["S"]["properties"]["a"],
             json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "docs", "deprecated": true, "x-pii": true})
         );
-        assert_eq!(d["components"]["schemas"]["S"]["properties"]["b"], json!({"$ref": "#/components/schemas/T"}));
+        assert_eq!(
+            d["components"]["schemas"]["S"]["properties"]["b"],
+            json!({"$ref": "#/components/schemas/T"})
+        );
     }
 
     #[test]
@@ -260,15 +275,23 @@ mod tests {
         let mut c = Changes::default();
         strip_reference_object_siblings(&mut d, &mut c);
         assert_eq!(c.len(), 2);
-        assert_eq!(d["paths"]["/x"]["get"]["parameters"][0], json!({"$ref": "#/components/parameters/P"}));
-        assert_eq!(d["paths"]["/x"]["get"]["responses"]["200"], json!({"$ref": "#/components/responses/R"}));
+        assert_eq!(
+            d["paths"]["/x"]["get"]["parameters"][0],
+            json!({"$ref": "#/components/parameters/P"})
+        );
+        assert_eq!(
+            d["paths"]["/x"]["get"]["responses"]["200"],
+            json!({"$ref": "#/components/responses/R"})
+        );
     }
 
     #[test]
     fn type_arrays_become_nullable_or_any_of() {
         let (d, n) = run(
             type_arrays_to_nullable,
-            doc(json!({"properties": {"a": {"type": ["string", "null"]}, "b": {"type": ["integer", "string"]}, "c": {"type": "string"}}})),
+            doc(
+                json!({"properties": {"a": {"type": ["string", "null"]}, "b": {"type": ["integer", "string"]}, "c": {"type": "string"}}}),
+            ),
         );
         assert_eq!(n, 2);
         let p = &d["components"]["schemas"]["S"]["properties"];
@@ -279,16 +302,25 @@ mod tests {
 
     #[test]
     fn null_variants_become_nullable() {
-        let (d, n) = run(null_variants_to_nullable, doc(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})));
+        let (d, n) = run(
+            null_variants_to_nullable,
+            doc(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})),
+        );
         assert_eq!(n, 1);
-        assert_eq!(d["components"]["schemas"]["S"], json!({"oneOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}));
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
+        );
     }
 
     #[test]
     fn const_becomes_single_enum() {
         let (d, n) = run(const_to_enum, doc(json!({"type": "string", "const": "AIR"})));
         assert_eq!(n, 1);
-        assert_eq!(d["components"]["schemas"]["S"], json!({"type": "string", "enum": ["AIR"]}));
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["AIR"]})
+        );
     }
 
     #[test]
@@ -298,13 +330,22 @@ mod tests {
             "schema": {"type": "integer"}, "examples": {"one": {"value": 1}}}}}}}}});
         let (d, n) = run(examples_to_example, d);
         assert_eq!(n, 1);
-        assert_eq!(d["components"]["schemas"]["S"], json!({"type": "string", "example": "a"}));
-        assert_eq!(d["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["one"]["value"], 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"type": "string", "example": "a"})
+        );
+        assert_eq!(
+            d["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["one"]["value"],
+            1
+        );
     }
 
     #[test]
     fn numeric_exclusive_bounds_become_booleans() {
-        let (d, n) = run(exclusive_bounds_to_booleans, doc(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10.5})));
+        let (d, n) = run(
+            exclusive_bounds_to_booleans,
+            doc(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10.5})),
+        );
         assert_eq!(n, 2);
         assert_eq!(
             d["components"]["schemas"]["S"],
@@ -316,8 +357,10 @@ mod tests {
     fn content_keywords_become_format() {
         let (d, n) = run(
             content_keywords_to_format,
-            doc(json!({"properties": {"f": {"type": "string", "contentMediaType": "application/pdf"},
-                                       "g": {"type": "string", "contentEncoding": "base64"}}})),
+            doc(
+                json!({"properties": {"f": {"type": "string", "contentMediaType": "application/pdf"},
+                                       "g": {"type": "string", "contentEncoding": "base64"}}}),
+            ),
         );
         assert_eq!(n, 2);
         let p = &d["components"]["schemas"]["S"]["properties"];

@@ -21,9 +21,17 @@ pub fn retitle_colliding_inline_schemas(doc: &mut Value, changes: &mut Changes) 
     let components: BTreeMap<String, (String, Value)> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.to_upper_camel_case(), (k.clone(), v.clone()))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.to_upper_camel_case(), (k.clone(), v.clone())))
+                .collect()
+        })
         .unwrap_or_default();
-    let mut ctx = Ctx { taken: components.keys().cloned().collect(), components, changes };
+    let mut ctx = Ctx {
+        taken: components.keys().cloned().collect(),
+        components,
+        changes,
+    };
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
             let ptr = format!("/components/schemas/{}", walk::escape(name));
@@ -34,7 +42,9 @@ pub fn retitle_colliding_inline_schemas(doc: &mut Value, changes: &mut Changes) 
     // Operation-level inline schemas: typify names these from the operation id, which does
     // not collide with components in practice, but their titles can.
     let mut inline = Vec::new();
-    walk::for_each_operation(doc, &mut |ptr, path, method, _| inline.push((ptr.to_string(), format!("{method}{path}").to_upper_camel_case())));
+    walk::for_each_operation(doc, &mut |ptr, path, method, _| {
+        inline.push((ptr.to_string(), format!("{method}{path}").to_upper_camel_case()))
+    });
     for (op_ptr, owner) in inline {
         let Some(op) = doc.pointer_mut(&op_ptr) else { continue };
         walk::for_each_schema_in(op, &op_ptr, &mut |ptr, schema| {
@@ -65,7 +75,12 @@ impl Ctx<'_> {
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (prop, child) in props.iter_mut() {
                 let suggested = name.as_ref().map(|n| format!("{n}{}", prop.to_upper_camel_case()));
-                self.visit(child, suggested, owner, &format!("{ptr}/properties/{}", walk::escape(prop)));
+                self.visit(
+                    child,
+                    suggested,
+                    owner,
+                    &format!("{ptr}/properties/{}", walk::escape(prop)),
+                );
             }
         }
         if let Some(items @ Value::Object(_)) = map.get_mut("items") {
@@ -92,11 +107,14 @@ impl Ctx<'_> {
             // An array or a plain value: no type of its own, but its items are named after it.
             return Checked::Named(Some(name));
         }
-        let Some((component, component_schema)) = self.components.get(&name) else { return Checked::Named(Some(name)) };
+        let Some((component, component_schema)) = self.components.get(&name) else {
+            return Checked::Named(Some(name));
+        };
         if same_schema(&Value::Object(map.clone()), component_schema) {
             map.clear();
             map.insert("$ref".into(), json!(format!("#/components/schemas/{component}")));
-            self.changes.record(ptr, format!("identical to component {component}: now a $ref"));
+            self.changes
+                .record(ptr, format!("identical to component {component}: now a $ref"));
             return Checked::Referenced;
         }
         let base = match &title {
@@ -115,7 +133,10 @@ impl Ctx<'_> {
             Some(t) => format!("title {t}"),
             None => format!("derived name {name}"),
         };
-        self.changes.record(ptr, format!("{why} collides with component {component}: retitled {unique}"));
+        self.changes.record(
+            ptr,
+            format!("{why} collides with component {component}: retitled {unique}"),
+        );
         Checked::Named(Some(unique))
     }
 }
@@ -128,8 +149,12 @@ enum Checked {
 /// Whether typify gives this schema a named Rust type (enum, struct or union of its own).
 fn names_a_type(map: &Map<String, Value>) -> bool {
     map.contains_key("enum")
-        || map.get("properties").is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty()))
-        || ["oneOf", "anyOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|l| l.len() > 1))
+        || map
+            .get("properties")
+            .is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty()))
+        || ["oneOf", "anyOf"]
+            .iter()
+            .any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|l| l.len() > 1))
         || map.get("allOf").and_then(Value::as_array).is_some_and(|l| l.len() > 1)
 }
 
@@ -169,7 +194,10 @@ mod tests {
         assert_eq!(c.len(), 3);
         let s = &d["components"]["schemas"];
         assert_eq!(s["Ticket"]["properties"]["status"]["title"], "TicketTicketStatus");
-        assert_eq!(s["Ticket"]["properties"]["same"], json!({"$ref": "#/components/schemas/TicketStatus"}));
+        assert_eq!(
+            s["Ticket"]["properties"]["same"],
+            json!({"$ref": "#/components/schemas/TicketStatus"})
+        );
         assert_eq!(s["Other"]["properties"]["status"]["title"], "OtherTicketStatus2");
     }
 
@@ -188,7 +216,10 @@ mod tests {
         retitle_colliding_inline_schemas(&mut d, &mut c);
         let t = &d["components"]["schemas"]["Ticket"]["properties"];
         assert_eq!(t["status"]["title"], "TicketStatusInline");
-        assert_eq!(t["coupons"]["items"]["properties"]["status"]["title"], "TicketCouponsItemStatusInline");
+        assert_eq!(
+            t["coupons"]["items"]["properties"]["status"]["title"],
+            "TicketCouponsItemStatusInline"
+        );
         assert!(t["plain"].get("title").is_none());
         assert_eq!(c.len(), 2);
     }

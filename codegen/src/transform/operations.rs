@@ -31,7 +31,9 @@ fn rank(media_type: &str) -> usize {
 /// form, multipart, octet-stream, text); the dropped ones are recorded.
 pub fn one_media_type_per_body(doc: &mut Value, changes: &mut Changes) {
     let mut keep_best = |ptr: String, holder: &mut Value| {
-        let Some(Value::Object(content)) = holder.get_mut("content") else { return };
+        let Some(Value::Object(content)) = holder.get_mut("content") else {
+            return;
+        };
         if content.len() < 2 {
             return;
         }
@@ -81,7 +83,9 @@ enum Body {
 }
 
 fn body_of(response: &Value) -> Body {
-    let Some(Value::Object(content)) = response.get("content") else { return Body::None };
+    let Some(Value::Object(content)) = response.get("content") else {
+        return Body::None;
+    };
     if content.is_empty() {
         return Body::None;
     }
@@ -105,8 +109,14 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
     let snapshot = doc.clone();
     let mut new_components: Vec<(String, Value)> = Vec::new();
     walk::for_each_operation(doc, &mut |ptr, _, _, op| {
-        let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let Some(Value::Object(responses)) = op.get_mut("responses") else { return };
+        let op_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return;
+        };
         for class in ["success", "error"] {
             let mut bodies: BTreeMap<String, Body> = BTreeMap::new();
             for (status, response) in responses.iter() {
@@ -136,14 +146,23 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
             }
             let json: Vec<(&String, &String)> = bodies
                 .iter()
-                .filter_map(|(s, b)| if let Body::Json(schema) = b { Some((s, schema)) } else { None })
+                .filter_map(|(s, b)| {
+                    if let Body::Json(schema) = b {
+                        Some((s, schema))
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             let mut distinct: Vec<&String> = json.iter().map(|(_, s)| *s).collect();
             distinct.sort();
             distinct.dedup();
             if distinct.len() > 1 {
                 let name = format!("{}{}Body", op_id.to_upper_camel_case(), class.to_upper_camel_case());
-                let variants: Vec<Value> = distinct.iter().map(|s| serde_json::from_str(s).unwrap_or(Value::Null)).collect();
+                let variants: Vec<Value> = distinct
+                    .iter()
+                    .map(|s| serde_json::from_str(s).unwrap_or(Value::Null))
+                    .collect();
                 new_components.push((name.clone(), json!({ "oneOf": variants })));
                 for (status, _) in json {
                     let mut response = resolve_response(&snapshot, &responses[status.as_str()]);
@@ -157,7 +176,10 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
                     if let Some(slot) = responses.get_mut(status.as_str()) {
                         *slot = response;
                     }
-                    changes.record(format!("{ptr}/responses/{}", escape(status)), format!("{class} body merged into {name}"));
+                    changes.record(
+                        format!("{ptr}/responses/{}", escape(status)),
+                        format!("{class} body merged into {name}"),
+                    );
                 }
             }
         }
@@ -199,11 +221,21 @@ pub struct MultipartOperation {
 pub fn extract_multipart_operations(doc: &mut Value, changes: &mut Changes) -> Vec<MultipartOperation> {
     let mut found = Vec::new();
     let snapshot = doc.clone();
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return found };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return found;
+    };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
-        let path_parameters = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
-        let methods: Vec<String> = item.keys().filter(|k| walk::METHODS.contains(&k.as_str())).cloned().collect();
+        let path_parameters = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let methods: Vec<String> = item
+            .keys()
+            .filter(|k| walk::METHODS.contains(&k.as_str()))
+            .cloned()
+            .collect();
         for method in methods {
             let body = item[&method].get("requestBody").cloned().unwrap_or(Value::Null);
             let body = match body.get("$ref").and_then(Value::as_str) {
@@ -217,9 +249,19 @@ pub fn extract_multipart_operations(doc: &mut Value, changes: &mut Changes) -> V
             if !is_multipart {
                 continue;
             }
-            let Some(Value::Object(op)) = item.shift_remove(&method) else { continue };
-            changes.record(format!("/paths/{}/{method}", escape(path)), "multipart operation emitted by hand");
-            found.push(MultipartOperation { operation: op, path: path.clone(), method, path_parameters: path_parameters.clone() });
+            let Some(Value::Object(op)) = item.shift_remove(&method) else {
+                continue;
+            };
+            changes.record(
+                format!("/paths/{}/{method}", escape(path)),
+                "multipart operation emitted by hand",
+            );
+            found.push(MultipartOperation {
+                operation: op,
+                path: path.clone(),
+                method,
+                path_parameters: path_parameters.clone(),
+            });
         }
     }
     found
@@ -238,8 +280,22 @@ mod tests {
         one_media_type_per_body(&mut d, &mut c);
         assert_eq!(c.len(), 2);
         let op = &d["paths"]["/x"]["post"];
-        assert_eq!(op["requestBody"]["content"].as_object().unwrap().keys().collect::<Vec<_>>(), ["application/json"]);
-        assert_eq!(op["responses"]["200"]["content"].as_object().unwrap().keys().collect::<Vec<_>>(), ["application/problem+json"]);
+        assert_eq!(
+            op["requestBody"]["content"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["application/json"]
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["application/problem+json"]
+        );
     }
 
     #[test]
@@ -261,7 +317,10 @@ mod tests {
             d["components"]["schemas"]["FetchRulesErrorBody"],
             json!({"oneOf": [{"$ref": "#/components/schemas/Err"}, {"$ref": "#/components/schemas/Other"}]})
         );
-        assert_eq!(responses["401"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/FetchRulesErrorBody");
+        assert_eq!(
+            responses["401"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/FetchRulesErrorBody"
+        );
         assert_eq!(c.len(), 4);
     }
 

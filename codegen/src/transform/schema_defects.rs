@@ -17,9 +17,13 @@ pub fn drop_required_without_property(doc: &mut Value, changes: &mut Changes) {
         if ["allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k)) {
             return;
         }
-        let Some(Value::Object(properties)) = schema.get("properties") else { return };
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            return;
+        };
         let properties: Vec<String> = properties.keys().cloned().collect();
-        let Some(Value::Array(required)) = schema.get_mut("required") else { return };
+        let Some(Value::Array(required)) = schema.get_mut("required") else {
+            return;
+        };
         let mut dropped = Vec::new();
         required.retain(|name| {
             let keep = name.as_str().is_some_and(|n| properties.iter().any(|p| p == n));
@@ -29,7 +33,10 @@ pub fn drop_required_without_property(doc: &mut Value, changes: &mut Changes) {
             keep
         });
         for name in dropped {
-            changes.record(format!("{ptr}/required"), format!("document defect: `{name}` is required but no property defines it"));
+            changes.record(
+                format!("{ptr}/required"),
+                format!("document defect: `{name}` is required but no property defines it"),
+            );
         }
         if required.is_empty() {
             schema.shift_remove("required");

@@ -5,7 +5,10 @@ use spotnana_codegen::manifest::{Api, Lock, Manifest};
 use std::path::PathBuf;
 
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn manifest() -> Manifest {
@@ -31,6 +34,10 @@ pub fn document(api: &Api) -> Vec<u8> {
 /// The shared portal snapshots beside the workspace. Fails loudly when they are missing.
 pub fn portal_snapshot(day: &str) -> PathBuf {
     let dir = workspace_root().join("../shared/portal").join(day);
-    assert!(dir.join("releases/changelog.md").exists(), "{} is missing: the shared portal snapshots are required", dir.display());
+    assert!(
+        dir.join("releases/changelog.md").exists(),
+        "{} is missing: the shared portal snapshots are required",
+        dir.display()
+    );
     dir
 }

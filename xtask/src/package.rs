@@ -1,0 +1,97 @@
+//! `cargo xtask package`: publishable `.crate` files of `spotnana-codegen` and `spotnana`,
+//! with the pinned documents bundled inside `spotnana` so that a downstream build needs
+//! neither this repository, nor the network, nor the xtask.
+
+use crate::paths;
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+use spotnana_codegen::manifest::{Lock, Manifest};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to put the `.crate` files.
+    #[arg(long, default_value = "target/package")]
+    pub out: PathBuf,
+}
+
+/// The packages, in dependency order.
+const PACKAGES: [&str; 2] = ["spotnana-codegen", "spotnana"];
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let bundle = paths::workspace_root().join("generated-client/bundled-spec");
+    stage_bundle(&bundle)?;
+    let result = cargo_package(&args.out);
+    // The bundle only exists while packaging: the workspace build reads the cache.
+    std::fs::remove_dir_all(&bundle).with_context(|| format!("removing {}", bundle.display()))?;
+    for file in result? {
+        println!("{}", file.display());
+    }
+    Ok(())
+}
+
+/// Copies the manifest, the lock and the pinned documents into `bundled-spec/`, checking
+/// each document against the lock first.
+fn stage_bundle(bundle: &Path) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&paths::manifest()).map_err(anyhow::Error::msg)?;
+    let lock = Lock::load(&paths::lock()).map_err(anyhow::Error::msg)?;
+    if bundle.exists() {
+        std::fs::remove_dir_all(bundle)?;
+    }
+    std::fs::create_dir_all(bundle)?;
+    std::fs::copy(paths::manifest(), bundle.join("apis.toml"))?;
+    std::fs::copy(paths::lock(), bundle.join("lock.toml"))?;
+    for api in &manifest.api {
+        let source = paths::cache_dir().join(api.cache_file());
+        let bytes = std::fs::read(&source).with_context(|| {
+            format!(
+                "{}: {} is not cached: run `cargo xtask pull`",
+                api.module,
+                source.display()
+            )
+        })?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+        match lock.get(&api.module) {
+            Some(l) if l.sha256 == sha => {}
+            _ => bail!(
+                "{}: {} does not match spec/lock.toml: run `cargo xtask pull`",
+                api.module,
+                source.display()
+            ),
+        }
+        std::fs::write(bundle.join(api.cache_file()), bytes)?;
+    }
+    Ok(())
+}
+
+fn cargo_package(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let target = tempfile::tempdir()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(paths::workspace_root())
+        .args(["package", "--no-verify", "--allow-dirty", "--offline", "--target-dir"])
+        .arg(target.path());
+    for p in PACKAGES {
+        cmd.args(["-p", p]);
+    }
+    let status = cmd.status().context("running cargo package")?;
+    if !status.success() {
+        bail!("cargo package failed ({status})");
+    }
+    std::fs::create_dir_all(out)?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(target.path().join("package"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "crate") {
+            let dest = out.join(path.file_name().context("file name")?);
+            std::fs::copy(&path, &dest)?;
+            files.push(dest);
+        }
+    }
+    files.sort();
+    if files.len() != PACKAGES.len() {
+        bail!("expected {} .crate files, found {files:?}", PACKAGES.len());
+    }
+    Ok(files)
+}
