@@ -12,6 +12,7 @@
 pub mod manifest;
 mod multipart;
 pub mod parse;
+pub mod share;
 pub mod transform;
 pub mod walk;
 
@@ -43,30 +44,178 @@ pub struct Generated {
     pub report: Report,
     /// Number of operations in the document (each is a method of the generated `Client`).
     pub operations: usize,
+    /// Components taken from the `common` module instead of generated here.
+    pub shared: usize,
 }
 
-/// Generates the client of one document. `document` names it in errors (e.g. `air`).
+/// The generated client of several documents, sharing what they define identically.
+#[derive(Debug, Clone)]
+pub struct GeneratedSet {
+    /// Formatted Rust source of the shared types, to be `include!`d as the module named by
+    /// [`Options::common_path`].
+    pub common: String,
+    /// Number of components in `common`.
+    pub common_types: usize,
+    /// Per document, in input order.
+    pub apis: Vec<(String, Generated)>,
+}
+
+/// How generated modules refer to each other.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Rust path of the module holding shared types, e.g. `crate::common`.
+    pub common_path: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            common_path: "crate::common".into(),
+        }
+    }
+}
+
+/// Generates the client of one document on its own (no shared module). `document` names it
+/// in errors (e.g. `air`).
 pub fn generate(document: &str, bytes: &[u8]) -> Result<Generated, Error> {
+    let set = generate_all(&[(document, bytes)], &Options::default())?;
+    Ok(set.apis.into_iter().next().expect("one input, one output").1)
+}
+
+/// A document after parsing and the fix-ups, ready for progenitor.
+struct Prepared {
+    name: String,
+    doc: serde_json::Value,
+    report: Report,
+    operations: usize,
+    multipart: Vec<transform::MultipartOperation>,
+}
+
+fn prepare(document: &str, bytes: &[u8]) -> Result<Prepared, Error> {
     let mut doc = parse::parse_document(document, bytes)?;
     let operations = count_operations(&doc);
     let mut report = transform::apply_all(&mut doc);
     let mut multipart_changes = Changes::default();
-    let multipart_ops = transform::extract_multipart_operations(&mut doc, &mut multipart_changes);
+    let multipart = transform::extract_multipart_operations(&mut doc, &mut multipart_changes);
     report.insert("extract_multipart_operations", multipart_changes);
+    Ok(Prepared {
+        name: document.into(),
+        doc,
+        report,
+        operations,
+        multipart,
+    })
+}
 
-    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).map_err(|e| Error::Invalid {
-        document: document.into(),
-        reason: e.to_string(),
-    })?;
+/// Generates every document, with the components they define identically generated once
+/// (see [`share`]). The output is deterministic for the same inputs in the same order.
+pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<GeneratedSet, Error> {
+    let prepared = inputs
+        .iter()
+        .map(|(name, bytes)| prepare(name, bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let docs: Vec<(&str, &serde_json::Value)> = prepared.iter().map(|p| (p.name.as_str(), &p.doc)).collect();
+    let plan = if prepared.len() > 1 {
+        share::plan(&docs)
+    } else {
+        share::SharePlan::default()
+    };
 
+    // The shared types, generated from a document holding only them.
+    let (common, impls) = generate_common(&plan)?;
+
+    let mut apis = Vec::new();
+    for p in prepared {
+        let shared = plan.shared_by.get(&p.name).cloned().unwrap_or_default();
+        let mut settings = base_settings();
+        for name in &shared {
+            let rust = sanitize_type_name(name);
+            let path = format!("{}::{rust}", options.common_path);
+            settings.with_replacement(&rust, path, impls.get(&rust).cloned().unwrap_or_default().into_iter());
+        }
+        let spec = to_openapi(&p.name, &p.doc)?;
+        let tokens = run_progenitor(&p.name, &settings, &spec)?.0;
+        let shared_rust: std::collections::BTreeMap<String, String> = shared
+            .iter()
+            .map(|n| (n.clone(), format!("{}::{}", options.common_path, sanitize_type_name(n))))
+            .collect();
+        let extra = multipart::methods(&p.doc, &p.multipart, &shared_rust).map_err(|reason| Error::Progenitor {
+            document: p.name.clone(),
+            reason,
+        })?;
+        let code = format_tokens(&p.name, quote::quote! { #tokens #extra })?;
+        apis.push((
+            p.name,
+            Generated {
+                code,
+                report: p.report,
+                operations: p.operations,
+                shared: shared.len(),
+            },
+        ));
+    }
+    Ok(GeneratedSet {
+        common,
+        common_types: plan.common.len(),
+        apis,
+    })
+}
+
+type Impls = std::collections::BTreeMap<String, Vec<progenitor::TypeImpl>>;
+
+fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls), Error> {
+    if plan.common.is_empty() {
+        return Ok((String::new(), Impls::new()));
+    }
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Types shared by the Spotnana APIs", "version": "v2"},
+        "paths": {},
+        "components": {"schemas": plan.common},
+    });
+    let spec = to_openapi("common", &doc)?;
+    let (_, generator) = run_progenitor("common", &base_settings(), &spec)?;
+    let space = generator.get_type_space();
+    let mut impls = Impls::new();
+    for ty in space.iter_types() {
+        let list = [
+            progenitor::TypeImpl::Default,
+            progenitor::TypeImpl::Display,
+            progenitor::TypeImpl::FromStr,
+        ]
+        .into_iter()
+        .filter(|i| ty.has_impl(*i))
+        .collect();
+        impls.insert(ty.name(), list);
+    }
+    let code = format_tokens("common", space.to_stream())?;
+    Ok((code, impls))
+}
+
+fn base_settings() -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged);
-    let mut generator = progenitor::Generator::new(&settings);
+    settings
+}
+
+fn to_openapi(document: &str, doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, Error> {
+    serde_json::from_value(doc.clone()).map_err(|e| Error::Invalid {
+        document: document.into(),
+        reason: e.to_string(),
+    })
+}
+
+fn run_progenitor(
+    document: &str,
+    settings: &progenitor::GenerationSettings,
+    spec: &openapiv3::OpenAPI,
+) -> Result<(proc_macro2::TokenStream, progenitor::Generator), Error> {
+    let mut generator = progenitor::Generator::new(settings);
     // progenitor reports some unsupported shapes by panicking; turn that into an error
     // that names the document instead of aborting the build script with a bare backtrace.
-    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)))
+    let tokens = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(spec)))
         .map_err(|panic| Error::Progenitor {
             document: document.into(),
             reason: panic_message(&panic),
@@ -75,21 +224,20 @@ pub fn generate(document: &str, bytes: &[u8]) -> Result<Generated, Error> {
             document: document.into(),
             reason: e.to_string(),
         })?;
-    let extra = multipart::methods(&doc, &multipart_ops).map_err(|reason| Error::Progenitor {
-        document: document.into(),
-        reason,
-    })?;
+    Ok((tokens, generator))
+}
 
-    let file: syn::File = syn::parse2(quote::quote! { #tokens #extra }).map_err(|e| Error::Syntax {
+fn format_tokens(document: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         document: document.into(),
         reason: e.to_string(),
     })?;
-    let code = prettyplease::unparse(&file);
-    Ok(Generated {
-        code,
-        report,
-        operations,
-    })
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The Rust type name typify gives a component name.
+pub fn sanitize_type_name(name: &str) -> String {
+    heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -13,13 +13,22 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The `impl Client` block holding one method per multipart operation (empty if none).
-pub fn methods(doc: &Value, ops: &[MultipartOperation]) -> Result<TokenStream, String> {
+/// `shared` maps the components taken from the common module to their Rust paths.
+pub fn methods(
+    doc: &Value,
+    ops: &[MultipartOperation],
+    shared: &BTreeMap<String, String>,
+) -> Result<TokenStream, String> {
     if ops.is_empty() {
         return Ok(TokenStream::new());
     }
-    let methods = ops.iter().map(|op| method(doc, op)).collect::<Result<Vec<_>, _>>()?;
+    let methods = ops
+        .iter()
+        .map(|op| method(doc, op, shared))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         #[allow(clippy::all)]
         impl Client {
@@ -36,12 +45,13 @@ fn resolve(doc: &Value, v: &Value) -> Value {
 }
 
 /// The Rust type of a JSON response schema: the component's type, or raw JSON if inline.
-fn schema_type(schema: &Value) -> TokenStream {
+fn schema_type(schema: &Value, shared: &BTreeMap<String, String>) -> TokenStream {
     match schema
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
     {
+        Some(name) if shared.contains_key(name) => shared[name].parse().expect("a Rust path"),
         Some(name) => {
             let ident = format_ident!("{}", name.to_upper_camel_case());
             quote! { types::#ident }
@@ -60,7 +70,7 @@ fn json_schema_of(response: &Value) -> Option<&Value> {
         .get("schema")
 }
 
-fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
+fn method(doc: &Value, op: &MultipartOperation, shared: &BTreeMap<String, String>) -> Result<TokenStream, String> {
     let id = op.operation.get("operationId").and_then(Value::as_str).ok_or_else(|| {
         format!(
             "{} {}: a multipart operation without operationId",
@@ -146,7 +156,7 @@ fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
             have_success = true;
             match schema {
                 Some(s) => {
-                    success_type = schema_type(s);
+                    success_type = schema_type(s, shared);
                     arms.push(quote! { #code => ResponseValue::from_response(response).await, });
                 }
                 None => arms.push(quote! { #code => Ok(ResponseValue::empty(response)), }),
@@ -154,7 +164,7 @@ fn method(doc: &Value, op: &MultipartOperation) -> Result<TokenStream, String> {
         } else if code >= 400
             && let Some(s) = schema
         {
-            let t = schema_type(s);
+            let t = schema_type(s, shared);
             if have_error && t.to_string() != error_type.to_string() {
                 continue; // a second error type: left to UnexpectedResponse, as in progenitor's input
             }

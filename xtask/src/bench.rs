@@ -27,11 +27,11 @@ pub struct Args {
 const BASELINE_BUILD_SECS: f64 = 105.0;
 const BASELINE_PEAK_GB: f64 = 3.75;
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&paths::manifest()).map_err(anyhow::Error::msg)?;
+pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
     let mut docs = Vec::new();
     for api in &manifest.api {
-        let path = paths::cache_dir().join(api.cache_file());
+        let path = spec.cache_dir().join(api.cache_file());
         docs.push((
             api.module.clone(),
             std::fs::read(&path).with_context(|| format!("{}: run `cargo xtask pull`", path.display()))?,
@@ -46,8 +46,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let start = Instant::now();
         let mut l = 0;
         let mut t = 0;
-        for (module, bytes) in &docs {
-            let code = spotnana_codegen::generate(module, bytes)?.code;
+        let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
+        let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())?;
+        for code in std::iter::once(&set.common).chain(set.apis.iter().map(|(_, g)| &g.code)) {
             l += code.lines().count();
             t += code.lines().filter(|line| is_type_definition(line)).count();
         }

@@ -1,6 +1,5 @@
 //! `cargo xtask generate`: codegen on the cached documents, written out for inspection.
 
-use crate::paths;
 use anyhow::Context;
 use spotnana_codegen::manifest::Manifest;
 use std::path::PathBuf;
@@ -18,14 +17,15 @@ pub struct Args {
     verbose: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&paths::manifest()).map_err(anyhow::Error::msg)?;
+pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&args.out)?;
+    let mut docs = Vec::new();
     for api in &manifest.api {
         if !args.apis.is_empty() && !args.apis.contains(&api.module) {
             continue;
         }
-        let path = paths::cache_dir().join(api.cache_file());
+        let path = spec.cache_dir().join(api.cache_file());
         let bytes = std::fs::read(&path).with_context(|| {
             format!(
                 "{} is not cached ({}): run `cargo xtask pull`",
@@ -33,13 +33,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 path.display()
             )
         })?;
-        let generated = spotnana_codegen::generate(&api.module, &bytes)?;
-        let out = args.out.join(format!("{}.rs", api.module));
+        docs.push((api.module.clone(), bytes));
+    }
+    let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
+    let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())?;
+    let common = args.out.join("common.rs");
+    std::fs::write(&common, &set.common)?;
+    println!(
+        "common: {} shared types, {} lines → {}",
+        set.common_types,
+        set.common.lines().count(),
+        common.display()
+    );
+    for (module, generated) in &set.apis {
+        let out = args.out.join(format!("{module}.rs"));
         std::fs::write(&out, &generated.code)?;
         println!(
-            "{}: {} operations, {} lines → {}",
-            api.module,
+            "{module}: {} operations, {} types from common, {} lines → {}",
             generated.operations,
+            generated.shared,
             generated.code.lines().count(),
             out.display()
         );

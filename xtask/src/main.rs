@@ -1,16 +1,25 @@
-//! `cargo xtask …`: the one entry point to pulling Spotnana's documents and generating the client.
+//! `cargo xtask …`: the one entry point to pulling Spotnana's documents, regenerating the
+//! client and measuring it.
 
 mod bench;
+mod changelog;
+mod check;
+mod fetch;
 mod generate;
 mod package;
 mod paths;
 mod pull;
+mod regenerate;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Workspace commands for the Spotnana Rust SDK")]
 struct Cli {
+    /// The spec directory (manifest, lock, cache); default: the workspace's `spec/`.
+    #[arg(long, global = true, env = "SPOTNANA_SPEC_DIR")]
+    spec_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -19,6 +28,10 @@ struct Cli {
 enum Command {
     /// Download every document of spec/apis.toml into spec/cache/ and pin it in spec/lock.toml.
     Pull(pull::Args),
+    /// Read the changelog; when it reports a change, pull, regenerate and write a report.
+    Regenerate(regenerate::Args),
+    /// Fail when the cache does not match the lock.
+    Check,
     /// Run codegen on the cached documents and write the Rust source (for inspection).
     Generate(generate::Args),
     /// Build publishable .crate files of spotnana-codegen and spotnana (documents bundled).
@@ -28,10 +41,14 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Pull(args) => pull::run(args),
-        Command::Generate(args) => generate::run(args),
-        Command::Package(args) => package::run(args),
-        Command::Bench(args) => bench::run(args),
+    let cli = Cli::parse();
+    let spec = paths::Spec::new(cli.spec_dir);
+    match cli.command {
+        Command::Pull(args) => pull::run(&spec, args),
+        Command::Regenerate(args) => regenerate::run(&spec, args),
+        Command::Check => check::run(&spec),
+        Command::Generate(args) => generate::run(&spec, args),
+        Command::Package(args) => package::run(&spec, args),
+        Command::Bench(args) => bench::run(&spec, args),
     }
 }

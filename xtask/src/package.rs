@@ -19,9 +19,9 @@ pub struct Args {
 /// The packages, in dependency order.
 const PACKAGES: [&str; 2] = ["spotnana-codegen", "spotnana"];
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     let bundle = paths::workspace_root().join("generated-client/bundled-spec");
-    stage_bundle(&bundle)?;
+    stage_bundle(spec, &bundle)?;
     let result = cargo_package(&args.out);
     // The bundle only exists while packaging: the workspace build reads the cache.
     std::fs::remove_dir_all(&bundle).with_context(|| format!("removing {}", bundle.display()))?;
@@ -33,17 +33,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Copies the manifest, the lock and the pinned documents into `bundled-spec/`, checking
 /// each document against the lock first.
-fn stage_bundle(bundle: &Path) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&paths::manifest()).map_err(anyhow::Error::msg)?;
-    let lock = Lock::load(&paths::lock()).map_err(anyhow::Error::msg)?;
+fn stage_bundle(spec: &crate::paths::Spec, bundle: &Path) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
+    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
     if bundle.exists() {
         std::fs::remove_dir_all(bundle)?;
     }
     std::fs::create_dir_all(bundle)?;
-    std::fs::copy(paths::manifest(), bundle.join("apis.toml"))?;
-    std::fs::copy(paths::lock(), bundle.join("lock.toml"))?;
+    std::fs::copy(spec.manifest(), bundle.join("apis.toml"))?;
+    std::fs::copy(spec.lock(), bundle.join("lock.toml"))?;
     for api in &manifest.api {
-        let source = paths::cache_dir().join(api.cache_file());
+        let source = spec.cache_dir().join(api.cache_file());
         let bytes = std::fs::read(&source).with_context(|| {
             format!(
                 "{}: {} is not cached: run `cargo xtask pull`",

@@ -1,4 +1,4 @@
-//! Where things live in the workspace.
+//! Where things live: the workspace, and the spec directory (manifest, lock, cache).
 
 use std::path::PathBuf;
 
@@ -8,15 +8,26 @@ pub fn workspace_root() -> PathBuf {
         .expect("xtask sits in the workspace")
         .to_path_buf()
 }
-pub fn spec_dir() -> PathBuf {
-    workspace_root().join("spec")
+
+/// The spec directory: `spec/` of the workspace unless `--spec-dir` points elsewhere (tests).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub dir: PathBuf,
 }
-pub fn manifest() -> PathBuf {
-    spec_dir().join("apis.toml")
-}
-pub fn lock() -> PathBuf {
-    spec_dir().join("lock.toml")
-}
-pub fn cache_dir() -> PathBuf {
-    spec_dir().join("cache")
+
+impl Spec {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        Self {
+            dir: dir.unwrap_or_else(|| workspace_root().join("spec")),
+        }
+    }
+    pub fn manifest(&self) -> PathBuf {
+        self.dir.join("apis.toml")
+    }
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("lock.toml")
+    }
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.join("cache")
+    }
 }

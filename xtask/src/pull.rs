@@ -1,21 +1,44 @@
 //! `cargo xtask pull`: download the documents of the manifest into the cache and pin them.
 //!
-//! Everything is downloaded and checked before anything is written; then the cache files and
-//! the lock are replaced through temporary files and renames, so a failure leaves both as
-//! they were.
+//! Everything is downloaded and checked before anything is written; then the cache and the
+//! lock are replaced together (see [`commit`]), so a failure leaves both as they were.
 
-use crate::paths;
+use crate::fetch::Portal;
+use crate::paths::Spec;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 use spotnana_codegen::manifest::{Api, Lock, LockedApi, Manifest};
+use std::io::IsTerminal;
 
 pub const DEFAULT_PORTAL: &str = "https://developer.spotnana.com";
 
-#[derive(clap::Args)]
-pub struct Args {
+#[derive(clap::Args, Clone)]
+pub struct PortalArgs {
     /// Portal base: a URL or a directory laid out like the portal.
     #[arg(long, env = "SPOTNANA_PORTAL", default_value = DEFAULT_PORTAL)]
     pub portal: String,
+    /// Per-request timeout, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Retries of a transient failure (connection error, timeout, 429, 5xx).
+    #[arg(long, default_value_t = 4)]
+    pub retries: usize,
+}
+
+impl PortalArgs {
+    pub fn portal(&self) -> Portal {
+        Portal {
+            base: self.portal.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            retries: self.retries,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub portal: PortalArgs,
     /// Fill the cache only with documents matching the lock; fail (changing nothing) if the
     /// portal serves anything else. For CI and fresh clones.
     #[arg(long)]
@@ -30,10 +53,10 @@ pub struct Pulled<'a> {
     pub sha256: String,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&paths::manifest()).map_err(anyhow::Error::msg)?;
-    let lock = Lock::load(&paths::lock()).map_err(anyhow::Error::msg)?;
-    let pulled = download_all(&manifest, &args.portal)?;
+pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
+    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
+    let pulled = download_all(&manifest, &args.portal.portal())?;
     if args.frozen {
         for p in &pulled {
             match lock.get(&p.api.module) {
@@ -46,35 +69,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     l.sha256
                 ),
                 None => bail!(
-                    "{}: not in spec/lock.toml: run `cargo xtask pull` without --frozen",
-                    p.api.module
+                    "{}: not in {}: run `cargo xtask pull` without --frozen",
+                    p.api.module,
+                    spec.lock().display()
                 ),
             }
         }
-        write_cache(&pulled)?;
-        println!("cache filled: {} documents match spec/lock.toml", pulled.len());
+        commit(spec, &pulled, &lock)?;
+        println!(
+            "cache filled: {} documents match {}",
+            pulled.len(),
+            spec.lock().display()
+        );
         return Ok(());
     }
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut new_lock = lock.clone();
-    new_lock.api = pulled
-        .iter()
-        .map(|p| {
-            // Keep the pin (and its date) of a document that did not change.
-            let unchanged = lock
-                .get(&p.api.module)
-                .filter(|l| l.sha256 == p.sha256 && l.url == p.url);
-            unchanged.cloned().unwrap_or_else(|| LockedApi {
-                module: p.api.module.clone(),
-                url: p.url.clone(),
-                sha256: p.sha256.clone(),
-                size: p.bytes.len() as u64,
-                pulled_at: now.clone(),
-            })
-        })
-        .collect();
-    write_cache(&pulled)?;
-    write_atomically(&paths::lock(), new_lock.to_toml().as_bytes())?;
+    let mut new_lock = updated_lock(&lock, &pulled);
+    // The documents pulled now reflect every changelog entry published so far.
+    new_lock.changelog_cursor = Some(newest_changelog_entry(&args.portal.portal())?);
+    commit(spec, &pulled, &new_lock)?;
     for p in &pulled {
         let changed = lock.get(&p.api.module).is_none_or(|l| l.sha256 != p.sha256);
         println!(
@@ -88,58 +100,123 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Downloads and checks every document of the manifest; writes nothing.
-pub fn download_all<'a>(manifest: &'a Manifest, portal: &str) -> anyhow::Result<Vec<Pulled<'a>>> {
-    manifest
-        .api
+/// The heading of the portal's newest changelog entry.
+pub fn newest_changelog_entry(portal: &Portal) -> anyhow::Result<String> {
+    let path = crate::regenerate::CHANGELOG_PATH;
+    let bytes = portal
+        .fetch(path)
+        .with_context(|| format!("changelog: fetching {}", portal.url(path)))?;
+    let entries = crate::changelog::parse(&String::from_utf8_lossy(&bytes))
+        .with_context(|| format!("changelog: {}", portal.url(path)))?;
+    Ok(entries[0].heading.clone())
+}
+
+/// The lock after a pull: unchanged documents keep their pin and date.
+pub fn updated_lock(lock: &Lock, pulled: &[Pulled<'_>]) -> Lock {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut new_lock = lock.clone();
+    new_lock.api = pulled
         .iter()
-        .map(|api| {
-            let url = join(portal, &api.path);
-            let bytes = fetch(&url).with_context(|| format!("{}: fetching {url}", api.module))?;
-            spotnana_codegen::parse::parse_document(&api.module, &bytes)
-                .with_context(|| format!("{}: {url}", api.module))?;
-            let sha256 = hex::encode(Sha256::digest(&bytes));
-            Ok(Pulled {
-                api,
-                url,
-                bytes,
-                sha256,
+        .map(|p| {
+            let unchanged = lock
+                .get(&p.api.module)
+                .filter(|l| l.sha256 == p.sha256 && l.url == p.url);
+            unchanged.cloned().unwrap_or_else(|| LockedApi {
+                module: p.api.module.clone(),
+                url: p.url.clone(),
+                sha256: p.sha256.clone(),
+                size: p.bytes.len() as u64,
+                pulled_at: now.clone(),
             })
         })
-        .collect()
+        .collect();
+    new_lock
 }
 
-fn write_cache(pulled: &[Pulled<'_>]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(paths::cache_dir())?;
-    for p in pulled {
-        write_atomically(&paths::cache_dir().join(p.api.cache_file()), &p.bytes)?;
-    }
-    Ok(())
-}
-
-/// Writes through a temporary file in the same directory and a rename.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().context("no parent directory")?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
-pub fn join(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
-}
-
-fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        let mut response = ureq::get(url).call()?;
-        Ok(response.body_mut().read_to_vec()?)
-    } else {
-        let path = std::path::Path::new(url);
-        if !path.exists() {
-            bail!("{} does not exist", path.display());
+/// Downloads and checks every document of the manifest; writes nothing. Each error names
+/// the API, the URL and the cause.
+pub fn download_all<'a>(manifest: &'a Manifest, portal: &Portal) -> anyhow::Result<Vec<Pulled<'a>>> {
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(manifest.api.len() as u64);
+        bar.set_style(indicatif::ProgressStyle::with_template("{pos}/{len} {wide_msg}").expect("template"));
+        bar
+    });
+    let mut pulled = Vec::new();
+    for api in &manifest.api {
+        let url = portal.url(&api.path);
+        if let Some(bar) = &progress {
+            bar.set_message(format!("{}: {url}", api.module));
         }
-        Ok(std::fs::read(path)?)
+        let bytes = portal
+            .fetch(&api.path)
+            .with_context(|| format!("{}: fetching {url}", api.module))?;
+        spotnana_codegen::parse::parse_document(&api.module, &bytes)
+            .with_context(|| format!("{}: {url} ({} bytes)", api.module, bytes.len()))?;
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        if let Some(bar) = &progress {
+            bar.println(format!(
+                "{}: {} bytes, sha256 {}",
+                api.module,
+                bytes.len(),
+                &sha256[..12]
+            ));
+            bar.inc(1);
+        }
+        pulled.push(Pulled {
+            api,
+            url,
+            bytes,
+            sha256,
+        });
     }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    Ok(pulled)
+}
+
+/// Replaces the cache directory and the lock together: the new cache is built in a staging
+/// directory beside the old one, then the two renames happen back to back; if the second
+/// fails, the first is undone. A failure before that leaves everything untouched.
+pub fn commit(spec: &Spec, pulled: &[Pulled<'_>], lock: &Lock) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&spec.dir)?;
+    let staging = tempfile::Builder::new().prefix(".cache-new-").tempdir_in(&spec.dir)?;
+    let cache = spec.cache_dir();
+    if cache.exists() {
+        for entry in std::fs::read_dir(&cache)? {
+            let entry = entry?;
+            std::fs::copy(entry.path(), staging.path().join(entry.file_name()))?;
+        }
+    }
+    for p in pulled {
+        std::fs::write(staging.path().join(p.api.cache_file()), &p.bytes)?;
+    }
+    let mut lock_file = tempfile::Builder::new().prefix(".lock-new-").tempfile_in(&spec.dir)?;
+    std::io::Write::write_all(&mut lock_file, lock.to_toml().as_bytes())?;
+
+    let backup = spec.dir.join(".cache-old");
+    if backup.exists() {
+        std::fs::remove_dir_all(&backup)?;
+    }
+    let had_cache = cache.exists();
+    if had_cache {
+        std::fs::rename(&cache, &backup).context("moving the old cache aside")?;
+    }
+    if let Err(e) = std::fs::rename(staging.path(), &cache) {
+        if had_cache {
+            std::fs::rename(&backup, &cache)?;
+        }
+        return Err(e).context("putting the new cache in place");
+    }
+    if let Err(e) = lock_file.persist(spec.lock()) {
+        std::fs::remove_dir_all(&cache)?;
+        if had_cache {
+            std::fs::rename(&backup, &cache)?;
+        }
+        return Err(e.error).context("writing the lock");
+    }
+    if had_cache {
+        std::fs::remove_dir_all(&backup)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,194 @@
+//! Schemas repeated across Spotnana's documents, generated once.
+//!
+//! Spotnana repeats the same components in every document (`UserId`, `CompanyId`, `Money`,
+//! the error body…): 2,597 definitions in nine documents, 1,675 distinct. Generating each
+//! per API multiplies compile time and makes a `users::types::UserId` unusable where
+//! `trip` wants its own `UserId`. A component is shared when at least two documents define
+//! it identically (after the fix-ups) and everything it references is shared too; shared
+//! components are generated once in a `common` module and every API module refers to them.
+//! A name defined differently in some documents stays per API there. Two different schemas
+//! can never map to one Rust type: sharing is by name *and* content.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which components are shared, and by which documents.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SharePlan {
+    /// Shared component name → its schema (identical in every document that shares it).
+    pub common: BTreeMap<String, Value>,
+    /// Document → the component names it takes from `common` instead of generating.
+    pub shared_by: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Plans the sharing of identical components among `docs` (module name, transformed document).
+pub fn plan(docs: &[(&str, &Value)]) -> SharePlan {
+    // name → canonical text → documents defining it so.
+    let mut variants: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    let mut refs: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut schemas: BTreeMap<(String, String), Value> = BTreeMap::new();
+    for (module, doc) in docs {
+        let Some(components) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+            continue;
+        };
+        for (name, schema) in components {
+            let text = canonical(schema);
+            variants
+                .entry(name.clone())
+                .or_default()
+                .entry(text)
+                .or_default()
+                .insert(module.to_string());
+            let mut r = BTreeSet::new();
+            collect_refs(schema, &mut r);
+            refs.insert((module.to_string(), name.clone()), r);
+            schemas.insert((module.to_string(), name.clone()), schema.clone());
+        }
+    }
+    // For each name, the variant defined by most documents (ties: the first canonical text).
+    let mut shared_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, by_text) in &variants {
+        let Some((_, modules)) = by_text
+            .iter()
+            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+        else {
+            continue;
+        };
+        if modules.len() >= 2 {
+            for m in modules {
+                shared_by.entry(m.clone()).or_default().insert(name.clone());
+            }
+        }
+    }
+    // Closure: a component is shared only if all it references is shared in that document,
+    // and only while at least two documents still share it.
+    loop {
+        let mut changed = false;
+        for (module, names) in shared_by.iter_mut() {
+            let drop: Vec<String> = names
+                .iter()
+                .filter(|n| {
+                    refs.get(&(module.clone(), (*n).clone()))
+                        .is_some_and(|r| r.iter().any(|x| !names.contains(x)))
+                })
+                .cloned()
+                .collect();
+            for n in drop {
+                names.remove(&n);
+                changed = true;
+            }
+        }
+        let mut count: BTreeMap<&String, usize> = BTreeMap::new();
+        for names in shared_by.values() {
+            for n in names {
+                *count.entry(n).or_default() += 1;
+            }
+        }
+        let lonely: BTreeSet<String> = count
+            .iter()
+            .filter(|(_, c)| **c < 2)
+            .map(|(n, _)| (*n).clone())
+            .collect();
+        if !lonely.is_empty() {
+            for names in shared_by.values_mut() {
+                names.retain(|n| !lonely.contains(n));
+            }
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    shared_by.retain(|_, names| !names.is_empty());
+    let mut common = BTreeMap::new();
+    for (module, names) in &shared_by {
+        for n in names {
+            common
+                .entry(n.clone())
+                .or_insert_with(|| schemas[&(module.clone(), n.clone())].clone());
+        }
+    }
+    SharePlan { common, shared_by }
+}
+
+/// Order-independent text of a schema: object keys sorted, so documents that list the same
+/// keys in another order still share.
+fn canonical(v: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<_> = m.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&m[k]))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(v).to_string()
+}
+
+fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.insert(crate::walk::unescape(name));
+            }
+            m.values().for_each(|c| collect_refs(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_refs(c, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(schemas: Value) -> Value {
+        json!({"components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn identical_components_are_shared_and_different_ones_stay_per_api() {
+        let user_id = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        let a = doc(
+            json!({"UserId": user_id, "Money": {"type": "number"}, "Trip": {"properties": {"u": {"$ref": "#/components/schemas/UserId"}}}}),
+        );
+        let b = doc(
+            json!({"UserId": user_id, "Money": {"type": "string"}, "Trip": {"properties": {"u": {"$ref": "#/components/schemas/UserId"}}}}),
+        );
+        let c = doc(json!({"UserId": user_id, "Money": {"type": "string"}}));
+        let plan = plan(&[("a", &a), ("b", &b), ("c", &c)]);
+        assert_eq!(plan.common.keys().collect::<Vec<_>>(), ["Money", "Trip", "UserId"]);
+        assert_eq!(
+            plan.common["Money"],
+            json!({"type": "string"}),
+            "the variant most documents define"
+        );
+        assert_eq!(plan.shared_by["a"].iter().collect::<Vec<_>>(), ["Trip", "UserId"]);
+        assert_eq!(plan.shared_by["c"].iter().collect::<Vec<_>>(), ["Money", "UserId"]);
+    }
+
+    #[test]
+    fn a_component_is_shared_only_with_everything_it_references() {
+        let holder = json!({"properties": {"m": {"$ref": "#/components/schemas/Money"}}});
+        let a = doc(json!({"Holder": holder, "Money": {"type": "number"}}));
+        let b = doc(json!({"Holder": holder, "Money": {"type": "string"}}));
+        let plan = plan(&[("a", &a), ("b", &b)]);
+        // Same text for Holder, but its Money differs: sharing it would bind the wrong type.
+        assert!(plan.common.is_empty(), "{plan:?}");
+    }
+
+    #[test]
+    fn key_order_does_not_prevent_sharing() {
+        let a = doc(json!({"X": {"type": "string", "enum": ["A"]}}));
+        let b = doc(json!({"X": {"enum": ["A"], "type": "string"}}));
+        assert_eq!(plan(&[("a", &a), ("b", &b)]).common.len(), 1);
+    }
+}

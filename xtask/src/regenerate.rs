@@ -1,0 +1,280 @@
+//! `cargo xtask regenerate`: the changelog says *when* to look, content hashes say *what*
+//! changed (every document's `info.version` is `v2`, forever).
+
+use crate::changelog::{self, Entry};
+use crate::paths::{self, Spec};
+use crate::pull::{self, PortalArgs};
+use anyhow::{Context, bail};
+use spotnana_codegen::manifest::{Lock, Manifest};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub const CHANGELOG_PATH: &str = "releases/changelog.md";
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// Pull and regenerate even if the changelog has nothing new.
+    #[arg(long)]
+    pub force: bool,
+    /// Change nothing; exit non-zero if the portal has a changelog entry or a document newer
+    /// than the lock (for a scheduled CI job).
+    #[arg(long)]
+    pub check: bool,
+    /// Where to write the change report (markdown).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Skip compiling the regenerated client (`cargo check -p spotnana`).
+    #[arg(long)]
+    pub no_build: bool,
+}
+
+pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
+    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
+    let portal = args.portal.portal();
+    let changelog_url = portal.url(CHANGELOG_PATH);
+    let text = portal
+        .fetch(CHANGELOG_PATH)
+        .with_context(|| format!("changelog: fetching {changelog_url}"))?;
+    let text = String::from_utf8(text).with_context(|| format!("changelog: {changelog_url} is not UTF-8"))?;
+    let entries = changelog::parse(&text).with_context(|| format!("changelog: {changelog_url}"))?;
+    let new = changelog::newer_than(&entries, lock.changelog_cursor.as_deref())?;
+    let since = lock.changelog_cursor.clone().unwrap_or_else(|| "the beginning".into());
+
+    println!("{} new changelog entries since {since}", new.len());
+    for entry in &new {
+        let (tracked, untracked) = split_apis(&manifest, entry);
+        println!(
+            "  {}: tracked {}; untracked {}",
+            entry.heading,
+            if tracked.is_empty() {
+                "none".into()
+            } else {
+                tracked.join(", ")
+            },
+            if untracked.is_empty() {
+                "none".into()
+            } else {
+                untracked.join(", ")
+            }
+        );
+    }
+
+    if args.check {
+        if !new.is_empty() {
+            bail!(
+                "{} changelog entries are newer than the lock (cursor: {since}): run `cargo xtask regenerate`",
+                new.len()
+            );
+        }
+        let pulled = pull::download_all(&manifest, &portal)?;
+        let changed: Vec<&str> = pulled
+            .iter()
+            .filter(|p| lock.get(&p.api.module).is_none_or(|l| l.sha256 != p.sha256))
+            .map(|p| p.api.module.as_str())
+            .collect();
+        if !changed.is_empty() {
+            bail!(
+                "documents newer than the lock: {}: run `cargo xtask regenerate --force`",
+                changed.join(", ")
+            );
+        }
+        println!("up to date with the portal");
+        return Ok(());
+    }
+
+    if new.is_empty() && !args.force {
+        println!("nothing new since {since}: no document downloaded (use --force to pull anyway)");
+        return Ok(());
+    }
+
+    let pulled = pull::download_all(&manifest, &portal)?;
+    // Prove the new documents still generate before anything is written.
+    let inputs: Vec<(&str, &[u8])> = pulled
+        .iter()
+        .map(|p| (p.api.module.as_str(), p.bytes.as_slice()))
+        .collect();
+    let generated = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())
+        .context("the new documents do not generate; nothing was changed")?;
+
+    let mut new_lock = pull::updated_lock(&lock, &pulled);
+    if let Some(newest) = entries.first() {
+        new_lock.changelog_cursor = Some(newest.heading.clone());
+    }
+    let changes: Vec<Change> = pulled
+        .iter()
+        .map(|p| Change {
+            module: p.api.module.clone(),
+            title: p.api.title.clone(),
+            old: lock.get(&p.api.module).map(|l| l.sha256.clone()),
+            new: p.sha256.clone(),
+        })
+        .collect();
+    let findings = cross_check(&manifest, &new, &changes);
+    pull::commit(spec, &pulled, &new_lock)?;
+
+    let mut report = render_report(&since, &new, &manifest, &changes, &findings);
+    let _ = writeln!(report, "\n## Generated code\n");
+    let _ = writeln!(report, "| module | operations | lines |\n| --- | --- | --- |");
+    let _ = writeln!(report, "| common | | {} |", generated.common.lines().count());
+    for (module, g) in &generated.apis {
+        let _ = writeln!(report, "| {module} | {} | {} |", g.operations, g.code.lines().count());
+    }
+    let report_path = args
+        .report
+        .clone()
+        .unwrap_or_else(|| paths::workspace_root().join("target/spec-update.md"));
+    if let Some(dir) = report_path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&report_path, &report)?;
+
+    let changed: Vec<&Change> = changes.iter().filter(|c| c.changed()).collect();
+    println!(
+        "changed: {}",
+        if changed.is_empty() {
+            "none".into()
+        } else {
+            changed.iter().map(|c| c.module.as_str()).collect::<Vec<_>>().join(", ")
+        }
+    );
+    for f in &findings {
+        println!("warning: {f}");
+    }
+    println!(
+        "cursor advanced to {}",
+        new_lock.changelog_cursor.as_deref().unwrap_or("-")
+    );
+    println!("report: {}", report_path.display());
+
+    if !args.no_build && !changed.is_empty() {
+        let features: Vec<&str> = changed.iter().map(|c| c.module.as_str()).collect();
+        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "-p", "spotnana", "--no-default-features", "--features"])
+            .arg(features.join(","))
+            .current_dir(paths::workspace_root())
+            .status()?;
+        if !status.success() {
+            bail!(
+                "the regenerated client does not compile (features {}); see the report at {}",
+                features.join(","),
+                report_path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One tracked API's document before and after.
+pub struct Change {
+    pub module: String,
+    pub title: String,
+    pub old: Option<String>,
+    pub new: String,
+}
+
+impl Change {
+    pub fn changed(&self) -> bool {
+        self.old.as_deref() != Some(self.new.as_str())
+    }
+}
+
+/// (tracked modules, untracked API names) an entry names.
+fn split_apis(manifest: &Manifest, entry: &Entry) -> (Vec<String>, Vec<String>) {
+    let mut tracked = Vec::new();
+    let mut untracked = Vec::new();
+    for name in &entry.apis {
+        match manifest.api.iter().find(|a| a.title.eq_ignore_ascii_case(name)) {
+            Some(api) => tracked.push(api.module.clone()),
+            None => untracked.push(name.clone()),
+        }
+    }
+    (tracked, untracked)
+}
+
+/// Documents that changed with no entry naming their API, and entries naming a tracked API
+/// whose document did not change.
+fn cross_check(manifest: &Manifest, new: &[&Entry], changes: &[Change]) -> Vec<String> {
+    let mut findings = Vec::new();
+    for c in changes.iter().filter(|c| c.changed() && c.old.is_some()) {
+        if !new
+            .iter()
+            .any(|e| e.apis.iter().any(|a| a.eq_ignore_ascii_case(&c.title)))
+        {
+            findings.push(format!(
+                "{} ({}) changed but no new changelog entry names it",
+                c.module, c.title
+            ));
+        }
+    }
+    for entry in new {
+        let (tracked, _) = split_apis(manifest, entry);
+        for module in tracked {
+            if changes.iter().any(|c| c.module == module && !c.changed()) {
+                findings.push(format!(
+                    "the {} entry names {module}, whose document did not change",
+                    entry.heading
+                ));
+            }
+        }
+    }
+    findings
+}
+
+fn render_report(since: &str, new: &[&Entry], manifest: &Manifest, changes: &[Change], findings: &[String]) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Spotnana API update\n");
+    let changed: Vec<&Change> = changes.iter().filter(|c| c.changed()).collect();
+    let _ = writeln!(
+        md,
+        "{} of {} tracked documents changed; {} new changelog entries since {since}.\n",
+        changed.len(),
+        changes.len(),
+        new.len()
+    );
+    let _ = writeln!(
+        md,
+        "| API | old sha256 | new sha256 | changed |\n| --- | --- | --- | --- |"
+    );
+    for c in changes {
+        let old = c
+            .old
+            .as_deref()
+            .map(|s| format!("`{}`", &s[..12.min(s.len())]))
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            md,
+            "| {} | {old} | `{}` | {} |",
+            c.module,
+            &c.new[..12],
+            if c.changed() { "**yes**" } else { "no" }
+        );
+    }
+    if !findings.is_empty() {
+        let _ = writeln!(md, "\n## To look at\n");
+        for f in findings {
+            let _ = writeln!(md, "- {f}");
+        }
+    }
+    let _ = writeln!(md, "\n## Changelog entries\n");
+    for entry in new {
+        let (tracked, untracked) = split_apis(manifest, entry);
+        let _ = writeln!(md, "### {}\n", entry.heading);
+        let _ = writeln!(md, "Tracked: {}. Untracked: {}.\n", list(&tracked), list(&untracked));
+        for change in &entry.changes {
+            let _ = writeln!(md, "- {change}");
+        }
+        let _ = writeln!(md);
+    }
+    md
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}

@@ -1,0 +1,368 @@
+//! `cargo xtask pull / regenerate / check` against an in-process HTTP server on 127.0.0.1
+//! serving the shared portal snapshots, with faults injected.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn snapshot(day: &str) -> PathBuf {
+    let dir = workspace_root().join("../shared/portal").join(day);
+    assert!(
+        dir.join("releases/changelog.md").exists(),
+        "{} is missing: these tests need the shared portal snapshots",
+        dir.display()
+    );
+    dir
+}
+
+/// Serves every file of a portal snapshot at its relative path.
+async fn serve(day: &str) -> MockServer {
+    let server = MockServer::start().await;
+    mount_dir(&server, &snapshot(day), &snapshot(day)).await;
+    server
+}
+
+async fn mount_dir(server: &MockServer, root: &Path, dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            Box::pin(mount_dir(server, root, &p)).await;
+        } else {
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            Mock::given(method("GET"))
+                .and(path(format!("/{rel}")))
+                .respond_with(ResponseTemplate::new(200).set_body_bytes(std::fs::read(&p).unwrap()))
+                .mount(server)
+                .await;
+        }
+    }
+}
+
+/// A spec directory holding only the workspace's manifest.
+fn spec_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(workspace_root().join("spec/apis.toml"), dir.path().join("apis.toml")).unwrap();
+    dir
+}
+
+async fn xtask(spec: &Path, args: &[&str]) -> Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("--spec-dir").arg(spec).args(args).env_remove("SPOTNANA_PORTAL");
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every byte of the lock and the cache.
+fn state(spec: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    files.insert("lock.toml".into(), std::fs::read(spec.join("lock.toml")).unwrap());
+    for e in std::fs::read_dir(spec.join("cache")).unwrap() {
+        let p = e.unwrap().path();
+        files.insert(
+            format!("cache/{}", p.file_name().unwrap().to_string_lossy()),
+            std::fs::read(&p).unwrap(),
+        );
+    }
+    files
+}
+
+/// A spec directory pulled from the 2026-06-25 snapshot (as a directory base).
+async fn pulled_at_june_25() -> tempfile::TempDir {
+    let spec = spec_dir();
+    let base = snapshot("2026-06-25");
+    let out = xtask(spec.path(), &["pull", "--portal", base.to_str().unwrap()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    spec
+}
+
+async fn requests_to(server: &MockServer, suffix: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with(suffix))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn regenerate_finds_the_july_entries_then_nothing_new() {
+    let spec = pulled_at_june_25().await;
+    let lock = std::fs::read_to_string(spec.path().join("lock.toml")).unwrap();
+    assert!(lock.contains("changelog_cursor = \"June 25, 2026\""), "{lock}");
+
+    let server = serve("2026-07-21").await;
+    let report = spec.path().join("report.md");
+    let out = xtask(
+        spec.path(),
+        &[
+            "regenerate",
+            "--portal",
+            &server.uri(),
+            "--no-build",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("5 new changelog entries since June 25, 2026"), "{text}");
+    for heading in [
+        "July 20, 2026",
+        "July 14, 2026",
+        "July 9, 2026",
+        "July 6, 2026",
+        "July 1, 2026",
+    ] {
+        assert!(text.contains(&format!("  {heading}:")), "{heading} not listed:\n{text}");
+    }
+    assert!(text.contains("untracked Car API"), "{text}");
+    assert!(
+        text.contains("changed: air, company, event, payments, trip\n"),
+        "{text}"
+    );
+    assert!(text.contains("cursor advanced to July 20, 2026"), "{text}");
+    let lock = std::fs::read_to_string(spec.path().join("lock.toml")).unwrap();
+    assert!(lock.contains("changelog_cursor = \"July 20, 2026\""), "{lock}");
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.contains("5 of 9 tracked documents changed"), "{md}");
+    assert_eq!(requests_to(&server, ".json").await, 9);
+    // The new cache is exactly the July documents.
+    let july = snapshot("2026-07-21");
+    for (name, bytes) in state(spec.path()).iter().filter(|(n, _)| n.starts_with("cache/")) {
+        let module = name.trim_start_matches("cache/").trim_end_matches(".json");
+        let published = std::fs::read(july.join(format!("_bundle/openapi/{module}api.json"))).unwrap();
+        assert!(*bytes == published, "{name} is not the July document");
+    }
+
+    // Second run: nothing new, and no document is downloaded.
+    server.reset().await;
+    mount_dir(&server, &july, &july).await;
+    let out = xtask(spec.path(), &["regenerate", "--portal", &server.uri(), "--no-build"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("nothing new since July 20, 2026"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(requests_to(&server, ".json").await, 0, "no document may be downloaded");
+    assert_eq!(requests_to(&server, "changelog.md").await, 1);
+
+    // --check: up to date now; a newer changelog makes it fail.
+    let out = xtask(spec.path(), &["regenerate", "--check", "--portal", &server.uri()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = spec_dir();
+    let out = xtask(
+        old.path(),
+        &["pull", "--portal", snapshot("2026-06-25").to_str().unwrap()],
+    )
+    .await;
+    assert!(out.status.success());
+    let out = xtask(old.path(), &["regenerate", "--check", "--portal", &server.uri()]).await;
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("5 changelog entries are newer than the lock"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Runs a failing pull against `server` and checks the error and that nothing changed.
+async fn assert_pull_fails_cleanly(server_uri: &str, extra: &[&str], expected: &[&str]) {
+    let spec = pulled_at_june_25().await;
+    let before = state(spec.path());
+    let mut args = vec!["pull", "--portal", server_uri];
+    args.extend_from_slice(extra);
+    let out = xtask(spec.path(), &args).await;
+    let err = stderr(&out);
+    assert!(!out.status.success(), "the pull should fail:\n{}", stdout(&out));
+    for e in expected {
+        assert!(err.contains(e), "error lacks {e:?}:\n{err}");
+    }
+    assert!(
+        state(spec.path()) == before,
+        "cache or lock changed after a failed pull"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(spec.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+async fn july_with_air(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/_bundle/openapi/airapi.json"))
+        .respond_with(response)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let july = snapshot("2026-07-21");
+    mount_dir(&server, &july, &july).await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_500_then_200_is_retried_and_succeeds() {
+    let july = snapshot("2026-07-21");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/_bundle/openapi/airapi.json"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_dir(&server, &july, &july).await;
+    let spec = pulled_at_june_25().await;
+    let out = xtask(spec.path(), &["pull", "--portal", &server.uri()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP status 500; retrying"), "{}", stderr(&out));
+    assert_eq!(requests_to(&server, "airapi.json").await, 2);
+    let cached = std::fs::read(spec.path().join("cache/air.json")).unwrap();
+    assert!(cached == std::fs::read(july.join("_bundle/openapi/airapi.json")).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_with_retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/_bundle/openapi/airapi.json"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let july = snapshot("2026-07-21");
+    mount_dir(&server, &july, &july).await;
+    let spec = pulled_at_june_25().await;
+    let out = xtask(spec.path(), &["pull", "--portal", &server.uri()]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HTTP status 429; retrying in 1.0 s"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn persistent_5xx_fails_naming_api_url_and_status() {
+    let server = july_with_air(ResponseTemplate::new(503)).await;
+    let url = format!("{}/_bundle/openapi/airapi.json", server.uri());
+    assert_pull_fails_cleanly(
+        &server.uri(),
+        &["--retries", "1"],
+        &["air: fetching", &url, "HTTP status 503"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timeout_fails_cleanly() {
+    let server = july_with_air(
+        ResponseTemplate::new(200)
+            .set_body_string("{}")
+            .set_delay(std::time::Duration::from_secs(5)),
+    )
+    .await;
+    assert_pull_fails_cleanly(
+        &server.uri(),
+        &["--timeout", "1", "--retries", "0"],
+        &["air: fetching", "timeout"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_that_is_not_json_or_yaml_fails_cleanly() {
+    let server = july_with_air(ResponseTemplate::new(200).set_body_string("\t{{ [not: json")).await;
+    assert_pull_fails_cleanly(&server.uri(), &[], &["air", "not JSON or YAML"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_that_is_not_openapi_fails_cleanly() {
+    let server = july_with_air(ResponseTemplate::new(200).set_body_string(r#"{"swagger": "2.0", "paths": {}}"#)).await;
+    assert_pull_fails_cleanly(
+        &server.uri(),
+        &[],
+        &["air", "not an OpenAPI 3.x document: /openapi is missing"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_truncated_body_fails_cleanly() {
+    // wiremock always sends whole bodies; a raw socket announces 400000 bytes and sends 20.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 400000\r\n\r\n{\"openapi\": \"3.1.0\",");
+        }
+    });
+    assert_pull_fails_cleanly(
+        &format!("http://{addr}"),
+        &["--retries", "0"],
+        &["air: fetching", "reading the body"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cache_file_altered_by_hand_fails_check_naming_it() {
+    let spec = pulled_at_june_25().await;
+    let out = xtask(spec.path(), &["check"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = spec.path().join("cache/trip.json");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&file, bytes).unwrap();
+    let out = xtask(spec.path(), &["check"]).await;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("trip: "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cache/trip.json has sha256"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_changelog_without_entries_is_an_error() {
+    let spec = pulled_at_june_25().await;
+    let before = state(spec.path());
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/releases/changelog.md"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("# API changelog\n\nWe are redesigning this page.\n"))
+        .mount(&server)
+        .await;
+    let out = xtask(spec.path(), &["regenerate", "--portal", &server.uri(), "--no-build"]).await;
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("no entry with a date heading"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(state(spec.path()) == before);
+}
