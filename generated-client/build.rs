@@ -83,6 +83,7 @@ fn run() -> Result<(), String> {
         r#"
 /// Types that several enabled APIs define identically ({} of them), generated once and
 /// used by every API module: a `common::UserId` from `users` goes to `trip` unchanged.
+#[allow(clippy::all)]
 pub mod common {{
     include!(concat!(env!("OUT_DIR"), "/common.rs"));
 }}

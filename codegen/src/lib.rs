@@ -11,6 +11,7 @@
 
 pub mod manifest;
 mod multipart;
+pub mod open_enums;
 pub mod parse;
 pub mod share;
 pub mod transform;
@@ -46,6 +47,8 @@ pub struct Generated {
     pub operations: usize,
     /// Components taken from the `common` module instead of generated here.
     pub shared: usize,
+    /// String enums opened to unknown values (see [`open_enums`]).
+    pub open_enums: usize,
 }
 
 /// The generated client of several documents, sharing what they define identically.
@@ -143,16 +146,21 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
             document: p.name.clone(),
             reason,
         })?;
-        let code = format_tokens(&p.name, quote::quote! { #tokens #extra })?;
-        apis.push((
-            p.name,
-            Generated {
-                code,
-                report: p.report,
-                operations: p.operations,
-                shared: shared.len(),
-            },
-        ));
+        let (code, opened) = format_tokens(&p.name, quote::quote! { #tokens #extra })?;
+        let mut report = p.report;
+        let places = opened
+            .iter()
+            .map(|name| (format!("types::{name}"), "catch-all variant".to_string()))
+            .collect();
+        report.insert("open_string_enums", Changes { places });
+        let generated = Generated {
+            code,
+            report,
+            operations: p.operations,
+            shared: shared.len(),
+            open_enums: opened.len(),
+        };
+        apis.push((p.name, generated));
     }
     Ok(GeneratedSet {
         common,
@@ -188,7 +196,7 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls), Error> {
         .collect();
         impls.insert(ty.name(), list);
     }
-    let code = format_tokens("common", space.to_stream())?;
+    let (code, _) = format_tokens("common", space.to_stream())?;
     Ok((code, impls))
 }
 
@@ -227,12 +235,15 @@ fn run_progenitor(
     Ok((tokens, generator))
 }
 
-fn format_tokens(document: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
+/// Parses the generated tokens, applies the passes over generated code
+/// ([`open_enums::open_string_enums`]) and formats. Returns the code and the enums opened.
+fn format_tokens(document: &str, tokens: proc_macro2::TokenStream) -> Result<(String, Vec<String>), Error> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         document: document.into(),
         reason: e.to_string(),
     })?;
-    Ok(prettyplease::unparse(&file))
+    let opened = open_enums::open_string_enums(&mut file);
+    Ok((prettyplease::unparse(&file), opened))
 }
 
 /// The Rust type name typify gives a component name.
