@@ -209,7 +209,8 @@ fn base_settings() -> progenitor::GenerationSettings {
 }
 
 fn to_openapi(document: &str, doc: &serde_json::Value) -> Result<openapiv3::OpenAPI, Error> {
-    serde_json::from_value(doc.clone()).map_err(|e| Error::Invalid {
+    // Deserialize from the borrowed value: no copy of a document that can be megabytes.
+    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(doc).map_err(|e| Error::Invalid {
         document: document.into(),
         reason: e.to_string(),
     })
