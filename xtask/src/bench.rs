@@ -29,14 +29,11 @@ const BASELINE_PEAK_GB: f64 = 3.75;
 
 pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let mut docs = Vec::new();
-    for api in &manifest.api {
-        let path = spec.cache_dir().join(api.cache_file());
-        docs.push((
-            api.module.clone(),
-            std::fs::read(&path).with_context(|| format!("{}: run `cargo xtask pull`", path.display()))?,
-        ));
-    }
+    let docs = manifest
+        .api
+        .iter()
+        .map(|api| Ok((api.module.clone(), spec.read_cached(api)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
 
     // Generation: best of 5 runs over all nine documents.
     let mut best = Duration::MAX;

@@ -1,6 +1,5 @@
 //! `cargo xtask generate`: codegen on the cached documents, written out for inspection.
 
-use anyhow::Context;
 use spotnana_codegen::manifest::Manifest;
 use std::path::PathBuf;
 
@@ -25,15 +24,7 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
         if !args.apis.is_empty() && !args.apis.contains(&api.module) {
             continue;
         }
-        let path = spec.cache_dir().join(api.cache_file());
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "{} is not cached ({}): run `cargo xtask pull`",
-                api.module,
-                path.display()
-            )
-        })?;
-        docs.push((api.module.clone(), bytes));
+        docs.push((api.module.clone(), spec.read_cached(api)?));
     }
     let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
     let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())?;

@@ -4,8 +4,7 @@
 
 use crate::paths;
 use anyhow::{Context, bail};
-use sha2::{Digest, Sha256};
-use spotnana_codegen::manifest::{Lock, Manifest};
+use spotnana_codegen::manifest::Manifest;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,8 +33,9 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
 /// Copies the manifest, the lock and the pinned documents into `bundled-spec/`, checking
 /// each document against the lock first.
 fn stage_bundle(spec: &crate::paths::Spec, bundle: &Path) -> anyhow::Result<()> {
+    // The bundle must hold exactly what the lock pins.
+    crate::check::run(spec)?;
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
     if bundle.exists() {
         std::fs::remove_dir_all(bundle)?;
     }
@@ -43,24 +43,7 @@ fn stage_bundle(spec: &crate::paths::Spec, bundle: &Path) -> anyhow::Result<()> 
     std::fs::copy(spec.manifest(), bundle.join("apis.toml"))?;
     std::fs::copy(spec.lock(), bundle.join("lock.toml"))?;
     for api in &manifest.api {
-        let source = spec.cache_dir().join(api.cache_file());
-        let bytes = std::fs::read(&source).with_context(|| {
-            format!(
-                "{}: {} is not cached: run `cargo xtask pull`",
-                api.module,
-                source.display()
-            )
-        })?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        match lock.get(&api.module) {
-            Some(l) if l.sha256 == sha => {}
-            _ => bail!(
-                "{}: {} does not match spec/lock.toml: run `cargo xtask pull`",
-                api.module,
-                source.display()
-            ),
-        }
-        std::fs::write(bundle.join(api.cache_file()), bytes)?;
+        std::fs::copy(spec.cache_dir().join(api.cache_file()), bundle.join(api.cache_file()))?;
     }
     Ok(())
 }

@@ -30,4 +30,16 @@ impl Spec {
     pub fn cache_dir(&self) -> PathBuf {
         self.dir.join("cache")
     }
+
+    /// The cached document of `api`, or an error naming it and the command that fetches it.
+    pub fn read_cached(&self, api: &spotnana_codegen::manifest::Api) -> anyhow::Result<Vec<u8>> {
+        let path = self.cache_dir().join(api.cache_file());
+        std::fs::read(&path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {} is not cached ({e}): run `cargo xtask pull`",
+                api.module,
+                path.display()
+            )
+        })
+    }
 }
