@@ -9,12 +9,15 @@
 //! bridged by a named fix-up in [`transform`], recorded per JSON pointer in the [`Report`].
 //! The output is deterministic: the same bytes give the same code.
 
+mod additive;
+pub mod deprecations;
 pub mod manifest;
 mod multipart;
 pub mod open_enums;
 pub mod parse;
 pub mod share;
 pub mod transform;
+pub mod unions;
 pub mod walk;
 
 pub use transform::{Changes, Report};
@@ -59,6 +62,8 @@ pub struct GeneratedSet {
     pub common: String,
     /// Number of components in `common`.
     pub common_types: usize,
+    /// What the passes over generated code did in `common`.
+    pub common_report: Report,
     /// Per document, in input order.
     pub apis: Vec<(String, Generated)>,
 }
@@ -125,7 +130,7 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
     };
 
     // The shared types, generated from a document holding only them.
-    let (common, impls) = generate_common(&plan)?;
+    let (common, impls, common_dispatched) = generate_common(&plan)?;
 
     let mut apis = Vec::new();
     for p in prepared {
@@ -146,8 +151,21 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
             document: p.name.clone(),
             reason,
         })?;
-        let (code, opened) = format_tokens(&p.name, quote::quote! { #tokens #extra })?;
+        let mut unions = unions::plan(&p.doc);
+        // Shared unions are generated (and reported) in the common module.
+        let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
+        unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
+        unions.unions.retain(|_, union| !is_shared(&union.pointer));
+        let reexports: Vec<&String> = shared_rust.values().collect();
+        let (code, opened, dispatched) = format_tokens(
+            &p.name,
+            quote::quote! { #tokens #extra },
+            &unions,
+            &deprecations::plan(&p.doc),
+            &reexports,
+        )?;
         let mut report = p.report;
+        dispatched.record(&mut report);
         let places = opened
             .iter()
             .map(|name| (format!("types::{name}"), "catch-all variant".to_string()))
@@ -165,15 +183,20 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
     Ok(GeneratedSet {
         common,
         common_types: plan.common.len(),
+        common_report: {
+            let mut report = Report::default();
+            common_dispatched.record(&mut report);
+            report
+        },
         apis,
     })
 }
 
 type Impls = std::collections::BTreeMap<String, Vec<progenitor::TypeImpl>>;
 
-fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls), Error> {
+fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched), Error> {
     if plan.common.is_empty() {
-        return Ok((String::new(), Impls::new()));
+        return Ok((String::new(), Impls::new(), Dispatched::default()));
     }
     let doc = serde_json::json!({
         "openapi": "3.0.3",
@@ -196,8 +219,14 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls), Error> {
         .collect();
         impls.insert(ty.name(), list);
     }
-    let (code, _) = format_tokens("common", space.to_stream())?;
-    Ok((code, impls))
+    let (code, _, dispatched) = format_tokens(
+        "common",
+        space.to_stream(),
+        &unions::plan(&doc),
+        &deprecations::plan(&doc),
+        &[],
+    )?;
+    Ok((code, impls, dispatched))
 }
 
 fn base_settings() -> progenitor::GenerationSettings {
@@ -236,15 +265,81 @@ fn run_progenitor(
     Ok((tokens, generator))
 }
 
+/// What the passes over generated code ([`unions::dispatch_unions`],
+/// [`deprecations::mark_deprecated`]) did to one generated module.
+#[derive(Debug, Clone, Default)]
+pub struct Dispatched {
+    /// (Rust type, JSON pointer) of each union now deserialized by its data.
+    pub unions: Vec<(String, String)>,
+    /// (JSON pointer, why) of each component `oneOf` still untagged.
+    pub untagged: Vec<(String, String)>,
+    /// JSON pointers of the deprecations now `#[deprecated]` (see [`deprecations`]).
+    pub deprecated: Vec<String>,
+    /// Structs made `#[non_exhaustive]` with a `new` (see [`additive`]).
+    pub non_exhaustive: Vec<String>,
+}
+
+impl Dispatched {
+    fn record(&self, report: &mut Report) {
+        let dispatched = self
+            .unions
+            .iter()
+            .map(|(ty, ptr)| (ptr.clone(), format!("{ty}: dispatch by data")))
+            .collect();
+        report.insert("dispatch_unions", Changes { places: dispatched });
+        let left = self
+            .untagged
+            .iter()
+            .map(|(ptr, why)| (ptr.clone(), why.clone()))
+            .collect();
+        report.insert("untagged_unions_left", Changes { places: left });
+        let marked = self
+            .deprecated
+            .iter()
+            .map(|ptr| (ptr.clone(), "#[deprecated]".to_string()))
+            .collect();
+        report.insert("mark_deprecated", Changes { places: marked });
+        let structs = self
+            .non_exhaustive
+            .iter()
+            .map(|ty| (format!("types::{ty}"), "non_exhaustive, new".to_string()))
+            .collect();
+        report.insert("non_exhaustive_structs", Changes { places: structs });
+    }
+}
+
 /// Parses the generated tokens, applies the passes over generated code
-/// ([`open_enums::open_string_enums`]) and formats. Returns the code and the enums opened.
-fn format_tokens(document: &str, tokens: proc_macro2::TokenStream) -> Result<(String, Vec<String>), Error> {
+/// ([`open_enums::open_string_enums`], [`additive::non_exhaustive_structs`],
+/// [`unions::dispatch_unions`], [`deprecations::mark_deprecated`]) and formats. Returns the
+/// code, the enums opened and what the other passes did.
+fn format_tokens(
+    document: &str,
+    tokens: proc_macro2::TokenStream,
+    unions: &unions::UnionPlan,
+    deprecated: &deprecations::DeprecationPlan,
+    reexports: &[&String],
+) -> Result<(String, Vec<String>, Dispatched), Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         document: document.into(),
         reason: e.to_string(),
     })?;
+    share::reexport_in_types(&mut file, reexports).map_err(|reason| Error::Syntax {
+        document: document.into(),
+        reason,
+    })?;
     let opened = open_enums::open_string_enums(&mut file);
-    Ok((prettyplease::unparse(&file), opened))
+    let constructed = additive::non_exhaustive_structs(&mut file);
+    let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
+    // Last: it allows `deprecated` on every item, those the passes above added included.
+    let marked = deprecations::mark_deprecated(&mut file, deprecated);
+    untagged.extend(unions.ambiguous.iter().cloned());
+    let dispatched = Dispatched {
+        unions: dispatched,
+        untagged,
+        deprecated: marked,
+        non_exhaustive: constructed,
+    };
+    Ok((prettyplease::unparse(&file), opened, dispatched))
 }
 
 /// The Rust type name typify gives a component name.

@@ -145,6 +145,28 @@ fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Makes the shared types reachable from each API's `types` module as well
+/// (`spotnana::trip::types::UserId` is `spotnana::common::UserId`), so callers find every
+/// type of an API where its documentation says, whether or not another API shares it.
+pub fn reexport_in_types(file: &mut syn::File, paths: &[&String]) -> Result<(), String> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("no `types` module to re-export shared types in")?;
+    for path in paths {
+        let path: syn::Path = syn::parse_str(path).map_err(|e| format!("shared type path {path}: {e}"))?;
+        types.1.push(syn::parse_quote!(pub use #path;));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

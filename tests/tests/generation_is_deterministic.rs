@@ -47,3 +47,60 @@ fn identical_components_are_generated_once() {
         );
     }
 }
+
+/// Every deprecation a document declares on a component schema, a component property or an
+/// operation ends up `#[deprecated]` on its Rust item, in the API module or in `common`.
+#[test]
+fn every_deprecation_is_marked() {
+    use std::collections::BTreeSet;
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    let mut declared = BTreeSet::new();
+    for api in support::manifest().api {
+        let doc: serde_json::Value = serde_json::from_slice(&support::document(&api)).unwrap();
+        let is_deprecated = |v: &serde_json::Value| v.get("deprecated") == Some(&serde_json::json!(true));
+        for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+            let at = format!("/components/schemas/{}", escape(name));
+            if is_deprecated(schema) {
+                declared.insert(at.clone());
+            }
+            for (property, node) in schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .into_iter()
+                .flatten()
+            {
+                if is_deprecated(node) {
+                    declared.insert(format!("{at}/properties/{}", escape(property)));
+                }
+            }
+        }
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if is_deprecated(op) {
+                    declared.insert(format!("/paths/{}/{method}", escape(path)));
+                }
+            }
+        }
+    }
+    let set = generate_nine();
+    let marked: BTreeSet<String> = set
+        .apis
+        .iter()
+        .map(|(_, g)| &g.report)
+        .chain([&set.common_report])
+        .filter_map(|report| report.get("mark_deprecated"))
+        .flat_map(|changes| changes.places.iter().map(|(ptr, _)| ptr.clone()))
+        .collect();
+    println!("{} deprecations declared, {} marked", declared.len(), marked.len());
+    assert!(
+        declared.len() > 100,
+        "expected the documents' deprecations, found {}",
+        declared.len()
+    );
+    let missing: Vec<_> = declared.difference(&marked).collect();
+    let extra: Vec<_> = marked.difference(&declared).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "not marked: {missing:?}; marked but not declared: {extra:?}"
+    );
+}

@@ -21,15 +21,8 @@ async fn oauth2_token_request_is_form_urlencoded() {
         .await;
 
     let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
-    let body = spotnana::auth::types::OAuthTokenRequest {
-        client_id: "my-id".into(),
-        client_secret: "s3cr&t=".into(),
-        grant_type: "client_credentials".into(),
-        audience: None,
-        scope: None,
-        subject_token: None,
-        subject_token_type: None,
-    };
+    let body =
+        spotnana::auth::types::OAuthTokenRequest::new("my-id".into(), "s3cr&t=".into(), "client_credentials".into());
     let response = spotnana.auth().fetch_oauth2_token(&body).await.expect("token");
     assert_eq!(response.into_inner().access_token, "tok");
 }

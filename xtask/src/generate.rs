@@ -36,6 +36,9 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
         set.common.lines().count(),
         common.display()
     );
+    if args.verbose {
+        print_report(&set.common_report);
+    }
     for (module, generated) in &set.apis {
         let out = args.out.join(format!("{module}.rs"));
         std::fs::write(&out, &generated.code)?;
@@ -47,13 +50,17 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
             out.display()
         );
         if args.verbose {
-            for (fixup, changes) in &generated.report {
-                println!("  {fixup}: {}", changes.len());
-                for (ptr, note) in changes.places.iter().filter(|_| changes.len() <= 20) {
-                    println!("    {ptr}: {note}");
-                }
-            }
+            print_report(&generated.report);
         }
     }
     Ok(())
+}
+
+fn print_report(report: &spotnana_codegen::Report) {
+    for (fixup, changes) in report {
+        println!("  {fixup}: {}", changes.len());
+        for (ptr, note) in changes.places.iter().filter(|_| changes.len() <= 20) {
+            println!("    {ptr}: {note}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod changelog;
 mod check;
+mod diff;
 mod fetch;
 mod generate;
 mod package;
@@ -32,6 +33,8 @@ enum Command {
     Regenerate(regenerate::Args),
     /// Fail when the cache does not match the lock.
     Check,
+    /// Compare two sets of documents (portal bases or `cache`): findings and their verdicts.
+    Diff(diff::Args),
     /// Run codegen on the cached documents and write the Rust source (for inspection).
     Generate(generate::Args),
     /// Build publishable .crate files of spotnana-codegen and spotnana (documents bundled).
@@ -47,6 +50,7 @@ fn main() -> anyhow::Result<()> {
         Command::Pull(args) => pull::run(&spec, args),
         Command::Regenerate(args) => regenerate::run(&spec, args),
         Command::Check => check::run(&spec),
+        Command::Diff(args) => diff::run(&spec, args),
         Command::Generate(args) => generate::run(&spec, args),
         Command::Package(args) => package::run(&spec, args),
         Command::Bench(args) => bench::run(&spec, args),

@@ -2,6 +2,7 @@
 //! changed (every document's `info.version` is `v2`, forever).
 
 use crate::changelog::{self, Entry};
+use crate::diff;
 use crate::paths::{self, Spec};
 use crate::pull::{self, PortalArgs};
 use anyhow::{Context, bail};
@@ -113,9 +114,12 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         })
         .collect();
     let findings = cross_check(&manifest, &new, &changes);
+    // The old cache is still in place until the commit: diff it against the new bytes.
+    let spec_diff = spec_diff(spec, &manifest, &pulled, &portal.base)?;
     pull::commit(spec, &pulled, &new_lock)?;
 
     let mut report = render_report(&since, &new, &manifest, &changes, &findings);
+    let _ = write!(report, "\n{spec_diff}");
     let _ = writeln!(report, "\n## Generated code\n");
     let _ = writeln!(report, "| module | operations | lines |\n| --- | --- | --- |");
     let _ = writeln!(report, "| common | | {} |", generated.common.lines().count());
@@ -165,6 +169,30 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The spec diff (markdown) of the cached documents against the pulled ones; an API not
+/// cached yet (or not readable as JSON) counts as added.
+fn spec_diff(spec: &Spec, manifest: &Manifest, pulled: &[pull::Pulled<'_>], portal: &str) -> anyhow::Result<String> {
+    let mut old = Vec::new();
+    for api in &manifest.api {
+        if let Ok(bytes) = spec.read_cached(api) {
+            let path = spec.cache_dir().join(api.cache_file());
+            // A damaged cache is about to be replaced: it must not block the update.
+            match diff::Loaded::parse(&api.module, &path.display().to_string(), &bytes) {
+                Ok(loaded) => old.push(loaded),
+                Err(e) => eprintln!("warning: {e:#}; the spec diff counts {} as added", api.module),
+            }
+        }
+    }
+    let new = pulled
+        .iter()
+        .map(|p| diff::Loaded::parse(&p.api.module, &p.url, &p.bytes))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let old_docs: Vec<diff::Document> = old.iter().map(diff::Loaded::document).collect();
+    let new_docs: Vec<diff::Document> = new.iter().map(diff::Loaded::document).collect();
+    let report = diff::diff_sets(&old_docs, &new_docs);
+    Ok(diff::markdown(&report, "cache", portal, 2))
 }
 
 /// One tracked API's document before and after.

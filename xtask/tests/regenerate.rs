@@ -145,6 +145,19 @@ async fn regenerate_finds_the_july_entries_then_nothing_new() {
     assert!(lock.contains("changelog_cursor = \"July 20, 2026\""), "{lock}");
     let md = std::fs::read_to_string(&report).unwrap();
     assert!(md.contains("5 of 9 tracked documents changed"), "{md}");
+    // The spec diff of the old cache against the pulled documents is embedded.
+    assert!(md.contains("\n## Spec diff\n"), "{md}");
+    for id in [
+        "company/enum-value-added/PaymentMethod/NO_PREPAYMENT",
+        "trip/deprecated/ItemGroup.penalty",
+        "air/property-added/AirCancelPnrRequest.manualRemarks",
+    ] {
+        assert!(md.contains(&format!("id: `{id}`")), "{id} not in the report:\n{md}");
+    }
+    assert!(
+        md.contains("15 findings, 0 breaking on the wire, 0 breaking in Rust"),
+        "{md}"
+    );
     assert_eq!(requests_to(&server, ".json").await, 9);
     // The new cache is exactly the July documents.
     let july = snapshot("2026-07-21");

@@ -1,0 +1,213 @@
+//! `deprecated: true` (and Spotnana's `x-sunset` date) as `#[deprecated]` on the Rust items.
+//!
+//! typify and progenitor keep a deprecation only as prose, if at all; callers then learn of a
+//! sunset when the field stops arriving. This pass marks the generated struct, enum, field or
+//! method so the compiler warns at every use in the caller's code, with the sunset date in
+//! the note. Deprecations sit on component schemas, on their properties (in 3.1 beside a
+//! `$ref`; [`crate::transform`] keeps them on the `allOf` wrapper) and on operations.
+//!
+//! The generated code itself uses what it deprecates (serde impls, builders, the client's
+//! own methods), so every generated item also gets `#[allow(deprecated)]`: the warning is
+//! for the caller's uses, not ours.
+
+use crate::walk;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use syn::{Fields, ImplItem, Item};
+
+/// What a document deprecates, keyed by Rust names.
+#[derive(Debug, Clone, Default)]
+pub struct DeprecationPlan {
+    /// Rust type → (JSON pointer, note).
+    pub types: BTreeMap<String, (String, String)>,
+    /// Rust type → JSON property name → (JSON pointer, note).
+    pub fields: BTreeMap<String, BTreeMap<String, (String, String)>>,
+    /// Method name → (JSON pointer, note).
+    pub methods: BTreeMap<String, (String, String)>,
+}
+
+fn note(node: &Value) -> String {
+    match node.get("x-sunset").and_then(Value::as_str) {
+        Some(date) => format!("deprecated by Spotnana; sunset {date}"),
+        None => "deprecated by Spotnana".to_string(),
+    }
+}
+
+fn deprecated(node: &Value) -> bool {
+    node.get("deprecated").and_then(Value::as_bool) == Some(true)
+}
+
+/// Collects the deprecations of `doc` (after the fix-ups).
+pub fn plan(doc: &Value) -> DeprecationPlan {
+    let mut out = DeprecationPlan::default();
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            let pointer = format!("/components/schemas/{}", walk::escape(name));
+            let rust = crate::sanitize_type_name(name);
+            if deprecated(schema) {
+                out.types.insert(rust.clone(), (pointer.clone(), note(schema)));
+            }
+            for (property, node) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if deprecated(node) {
+                    out.fields.entry(rust.clone()).or_default().insert(
+                        property.clone(),
+                        (format!("{pointer}/properties/{}", walk::escape(property)), note(node)),
+                    );
+                }
+            }
+        }
+    }
+    for (method, path, id) in crate::operations(doc) {
+        let Some(id) = id else { continue };
+        let op = &doc["paths"][&path][&method];
+        if deprecated(op) {
+            let pointer = format!("/paths/{}/{method}", walk::escape(&path));
+            out.methods.insert(crate::method_name(&id), (pointer, note(op)));
+        }
+    }
+    out
+}
+
+/// Marks the items of `file` that `plan` names; returns the JSON pointers marked.
+pub fn mark_deprecated(file: &mut syn::File, plan: &DeprecationPlan) -> Vec<String> {
+    let mut marked = Vec::new();
+    mark_items(&mut file.items, plan, &mut marked);
+    marked.sort();
+    marked
+}
+
+fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<String>) {
+    for item in items.iter_mut() {
+        match item {
+            Item::Mod(m) => {
+                if let Some((_, inner)) = &mut m.content {
+                    mark_items(inner, plan, marked);
+                }
+            }
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                if let Some((pointer, note)) = plan.types.get(&name) {
+                    s.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                    marked.push(pointer.clone());
+                }
+                if let (Some(fields), Fields::Named(named)) = (plan.fields.get(&name), &mut s.fields) {
+                    for field in named.named.iter_mut() {
+                        let json = wire_name(field);
+                        if let Some((pointer, note)) = fields.get(&json) {
+                            field.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                            marked.push(pointer.clone());
+                        }
+                    }
+                }
+            }
+            Item::Enum(e) => {
+                if let Some((pointer, note)) = plan.types.get(&e.ident.to_string()) {
+                    e.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                    marked.push(pointer.clone());
+                }
+            }
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                for member in imp.items.iter_mut() {
+                    if let ImplItem::Fn(f) = member
+                        && let Some((pointer, note)) = plan.methods.get(&f.sig.ident.to_string())
+                    {
+                        f.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                        marked.push(pointer.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+        allow_deprecated(item);
+    }
+}
+
+/// The generated code may use what it deprecates; only callers' uses should warn.
+fn allow_deprecated(item: &mut Item) {
+    let attr: syn::Attribute = syn::parse_quote!(#[allow(deprecated)]);
+    match item {
+        Item::Mod(i) => i.attrs.push(attr),
+        Item::Struct(i) => i.attrs.push(attr),
+        Item::Enum(i) => i.attrs.push(attr),
+        Item::Impl(i) => i.attrs.push(attr),
+        Item::Fn(i) => i.attrs.push(attr),
+        _ => {}
+    }
+}
+
+/// The JSON name of a field: its `#[serde(rename = "…")]`, else its identifier.
+fn wire_name(field: &syn::Field) -> String {
+    let mut found = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                found = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _ = meta.parse_nested_meta(|_| Ok(()));
+            }
+            Ok(())
+        });
+    }
+    found.unwrap_or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string().trim_start_matches("r#").to_string())
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn marks_schemas_properties_and_operations_with_the_sunset_date() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "v"},
+            "paths": {"/v2/old": {"get": {
+                "operationId": "getOld", "deprecated": true, "x-sunset": "2026-12-31",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Policy"}}}}}
+            }}},
+            "components": {"schemas": {
+                "Policy": {"type": "object", "properties": {
+                    "inPolicyApprovalInfo": {"allOf": [{"$ref": "#/components/schemas/Legacy"}], "deprecated": true, "x-sunset": "2026-10-01"},
+                    "name": {"type": "string"}
+                }},
+                "Legacy": {"type": "object", "deprecated": true, "properties": {"x": {"type": "string"}}}
+            }}
+        });
+        let plan = plan(&doc);
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
+        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        let mut file: syn::File = syn::parse2(generator.generate_tokens(&spec).unwrap()).unwrap();
+        let marked = mark_deprecated(&mut file, &plan);
+        assert_eq!(
+            marked,
+            [
+                "/components/schemas/Legacy",
+                "/components/schemas/Policy/properties/inPolicyApprovalInfo",
+                "/paths/~1v2~1old/get",
+            ]
+        );
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("#[deprecated(note = \"deprecated by Spotnana; sunset 2026-10-01\")]\n        pub in_policy_approval_info"), "{code}");
+        assert!(
+            code.contains(
+                "#[deprecated(note = \"deprecated by Spotnana; sunset 2026-12-31\")]\n    pub async fn get_old"
+            ),
+            "{code}"
+        );
+        assert!(!code.contains("pub name: ::std::option::Option<::std::string::String>,\n        #[deprecated"));
+    }
+}

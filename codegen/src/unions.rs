@@ -1,0 +1,476 @@
+//! `oneOf` unions that deserialize into the variant the data is, not the first that fits.
+//!
+//! typify turns every `oneOf` into a `#[serde(untagged)]` enum: serde tries the variants in
+//! order and keeps the first that accepts the data. With Spotnana's documents that is often
+//! the wrong one, silently: objects accept unknown fields and most properties are optional,
+//! so a `TransactionItem` sent as a `RAIL_ITEM` lands in `AirItem` and loses its rail fields,
+//! and an `IdentityDocument` given `{"ktn": …}` lands in `PassportWrapper { passport: None }`.
+//!
+//! This pass replaces the derived `Deserialize` of such enums (serialization stays
+//! untagged: each variant writes its own object) with one that picks the variant from the
+//! data itself:
+//!
+//! - [`Dispatch::Tag`]: the schema has a `discriminator`; the variant is chosen by the
+//!   value of its property, through the `mapping` (and, as OpenAPI specifies, the schema
+//!   name of each variant when the mapping does not list it);
+//! - [`Dispatch::Keys`]: no discriminator, but the variants' property names are pairwise
+//!   disjoint (the "wrapper" unions, a `oneOf` of objects each holding its own property);
+//!   the variant is the one owning the non-null keys present.
+//!
+//! A tag value or a key set the document does not know yet (Spotnana adds variants without
+//! notice) lands in a last variant `Unrecognized(serde_json::Value)` that keeps the data and
+//! serializes it back unchanged; the enum becomes `#[non_exhaustive]`. A union that fits
+//! neither rule stays untagged and is listed by [`UnionPlan::ambiguous`], so the report
+//! shows every place where serde's first-match order still decides.
+
+use crate::walk;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::{Fields, Item, ItemEnum};
+
+/// How a union's variant is chosen from the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dispatch {
+    /// By the string value of `property`: (value, variant index) pairs.
+    Tag {
+        property: String,
+        tags: Vec<(String, usize)>,
+    },
+    /// By which variant owns the keys present: (key, variant index) pairs.
+    Keys { keys: Vec<(String, usize)> },
+}
+
+/// One component union and its dispatch.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// JSON pointer of the schema in its document.
+    pub pointer: String,
+    /// Number of `oneOf` variants (the generated enum must have exactly these).
+    pub variants: usize,
+    pub dispatch: Dispatch,
+}
+
+/// The unions of one document, by the Rust name of their component.
+#[derive(Debug, Clone, Default)]
+pub struct UnionPlan {
+    pub unions: BTreeMap<String, Union>,
+    /// Component `oneOf`s with neither a discriminator nor disjoint variants: (pointer, why).
+    pub ambiguous: Vec<(String, String)>,
+}
+
+/// Finds the dispatch of every component `oneOf` of `doc` (after the fix-ups).
+pub fn plan(doc: &Value) -> UnionPlan {
+    let mut out = UnionPlan::default();
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+        return out;
+    };
+    for (name, schema) in schemas {
+        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let pointer = format!("/components/schemas/{}", walk::escape(name));
+        let dispatch = match schema.get("discriminator") {
+            Some(discriminator) => tag_dispatch(discriminator, variants),
+            None => key_dispatch(doc, variants),
+        };
+        match dispatch {
+            Ok(dispatch) => {
+                out.unions.insert(
+                    crate::sanitize_type_name(name),
+                    Union {
+                        pointer,
+                        variants: variants.len(),
+                        dispatch,
+                    },
+                );
+            }
+            Err(why) => out.ambiguous.push((pointer, why)),
+        }
+    }
+    out
+}
+
+fn tag_dispatch(discriminator: &Value, variants: &[Value]) -> Result<Dispatch, String> {
+    let property = discriminator
+        .get("propertyName")
+        .and_then(Value::as_str)
+        .ok_or("discriminator without propertyName")?
+        .to_string();
+    let refs: Vec<Option<&str>> = variants.iter().map(variant_ref).collect();
+    let index_of = |reference: &str| refs.iter().position(|r| *r == Some(reference));
+    let mut tags = Vec::new();
+    let mut mapped = BTreeSet::new();
+    if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+        for (value, target) in mapping {
+            let target = target.as_str().ok_or("discriminator mapping value is not a string")?;
+            // A mapping may name a schema by its plain name as well as by reference.
+            let reference = if target.starts_with('#') {
+                target.to_string()
+            } else {
+                format!("#/components/schemas/{target}")
+            };
+            let index = index_of(&reference)
+                .ok_or_else(|| format!("discriminator mapping {value:?} names {target}, which is not a variant"))?;
+            tags.push((value.clone(), index));
+            mapped.insert(index);
+        }
+    }
+    // OpenAPI: without a mapping entry, a variant's tag is its schema name.
+    for (index, reference) in refs.iter().enumerate() {
+        if let (false, Some(reference)) = (mapped.contains(&index), reference) {
+            let name = walk::unescape(reference.rsplit('/').next().unwrap_or_default());
+            tags.push((name, index));
+        }
+    }
+    if tags.is_empty() {
+        return Err("discriminator maps no variant".into());
+    }
+    Ok(Dispatch::Tag { property, tags })
+}
+
+/// The `$ref` of a variant, seen through the one-member `allOf` that carries `$ref` siblings.
+fn variant_ref(variant: &Value) -> Option<&str> {
+    if let Some(r) = variant.get("$ref").and_then(Value::as_str) {
+        return Some(r);
+    }
+    match variant.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) => only.get("$ref").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+fn key_dispatch(doc: &Value, variants: &[Value]) -> Result<Dispatch, String> {
+    let mut keys = Vec::new();
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, variant) in variants.iter().enumerate() {
+        let mut names = BTreeSet::new();
+        property_names(doc, variant, &mut names, 0);
+        if names.is_empty() {
+            return Err(format!("variant {index} declares no properties"));
+        }
+        for name in names {
+            if let Some(other) = owner.insert(name.clone(), index) {
+                return Err(format!("variants {other} and {index} both declare `{name}`"));
+            }
+            keys.push((name, index));
+        }
+    }
+    Ok(Dispatch::Keys { keys })
+}
+
+/// Property names of an object schema, through `$ref` and `allOf`.
+fn property_names(doc: &Value, schema: &Value, out: &mut BTreeSet<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(target) = walk::resolve(doc, reference) {
+            property_names(doc, target, out, depth + 1);
+        }
+        return;
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        out.extend(properties.keys().cloned());
+    }
+    for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        property_names(doc, member, out, depth + 1);
+    }
+}
+
+/// Rewrites the untagged enums of `file` that `plan` knows; returns (type, pointer) of
+/// each enum rewritten, and (pointer, why) of each union of the plan found but left alone.
+pub fn dispatch_unions(file: &mut syn::File, plan: &UnionPlan) -> (Places, Places) {
+    let mut done = Vec::new();
+    let mut skipped = Vec::new();
+    rewrite_items(&mut file.items, plan, &mut done, &mut skipped);
+    // typify makes a one-member oneOf a newtype of that member, not an enum: nothing to
+    // dispatch, but a variant added later would be read as the one known.
+    for union in plan.unions.values() {
+        if !done.iter().chain(skipped.iter()).any(|(_, p)| *p == union.pointer)
+            && !skipped.iter().any(|(p, _)| *p == union.pointer)
+        {
+            skipped.push((
+                union.pointer.clone(),
+                "not generated as an enum (a newtype of its only variant)".into(),
+            ));
+        }
+    }
+    (done, skipped)
+}
+
+/// (Rust type or JSON pointer, note) pairs.
+pub type Places = Vec<(String, String)>;
+
+fn rewrite_items(items: &mut Vec<Item>, plan: &UnionPlan, done: &mut Places, skipped: &mut Places) {
+    let mut additions = Vec::new();
+    for item in items.iter_mut() {
+        if let Item::Mod(m) = item {
+            if let Some((_, inner)) = &mut m.content {
+                rewrite_items(inner, plan, done, skipped);
+            }
+            continue;
+        }
+        let Item::Enum(e) = item else { continue };
+        let Some(union) = plan.unions.get(&e.ident.to_string()) else {
+            continue;
+        };
+        match rewrite(e, union) {
+            Ok(deserialize) => {
+                additions.push(deserialize);
+                done.push((e.ident.to_string(), union.pointer.clone()));
+            }
+            Err(why) => skipped.push((union.pointer.clone(), why)),
+        }
+    }
+    for tokens in additions {
+        items.push(syn::parse2(tokens).expect("generated Deserialize impl parses"));
+    }
+}
+
+fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
+    if !has_serde_word(&e.attrs, "untagged") {
+        return Err("typify did not make it an untagged enum".into());
+    }
+    if e.variants.len() != union.variants {
+        return Err(format!(
+            "typify made {} variants of {} oneOf members",
+            e.variants.len(),
+            union.variants
+        ));
+    }
+    if e.variants.iter().any(|v| v.ident == "Unrecognized") {
+        return Err("a variant is already named Unrecognized".into());
+    }
+    let derives = derive_paths(e);
+    if !derives.iter().any(|d| d == "Deserialize") {
+        return Err("enum does not derive Deserialize".into());
+    }
+    if let Some(d) = derives
+        .iter()
+        .find(|d| ["Hash", "PartialOrd", "Ord", "Copy"].contains(&d.as_str()))
+    {
+        return Err(format!("enum derives {d}, which serde_json::Value lacks"));
+    }
+
+    let name = e.ident.clone();
+    let label = name.to_string();
+    let arms: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| variant_from_value(&name, v))
+        .collect::<Result<_, _>>()?;
+    let choose = match &union.dispatch {
+        Dispatch::Tag { property, tags } => {
+            let values = tags.iter().map(|(v, _)| v);
+            let bodies = tags.iter().map(|(_, i)| &arms[*i]);
+            let missing = format!("{label}: discriminator `{property}` is missing or not a string");
+            quote! {
+                match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    #( ::std::option::Option::Some(#values) => { #bodies } )*
+                    ::std::option::Option::Some(_) => ::std::result::Result::Ok(Self::Unrecognized(value)),
+                    ::std::option::Option::None => ::std::result::Result::Err(
+                        <D::Error as ::serde::de::Error>::custom(#missing),
+                    ),
+                }
+            }
+        }
+        Dispatch::Keys { keys } => {
+            let names = keys.iter().map(|(k, _)| k);
+            let indices = keys.iter().map(|(_, i)| *i);
+            let chosen_arms = arms
+                .iter()
+                .enumerate()
+                .map(|(i, body)| quote! { ::std::option::Option::Some(#i) => { #body } });
+            let not_object = format!("{label}: expected an object");
+            let two = format!("{label}: the object holds members of two different variants");
+            quote! {
+                let object = value.as_object().ok_or_else(|| <D::Error as ::serde::de::Error>::custom(#not_object))?;
+                let mut chosen: ::std::option::Option<usize> = ::std::option::Option::None;
+                for (key, member) in object {
+                    if member.is_null() {
+                        continue;
+                    }
+                    let index = match key.as_str() {
+                        #( #names => #indices, )*
+                        _ => continue,
+                    };
+                    if chosen.is_some_and(|c| c != index) {
+                        return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#two));
+                    }
+                    chosen = ::std::option::Option::Some(index);
+                }
+                match chosen {
+                    #( #chosen_arms )*
+                    _ => ::std::result::Result::Ok(Self::Unrecognized(value)),
+                }
+            }
+        }
+    };
+
+    // Deserialize is now hand-built; Serialize stays derived and untagged.
+    remove_derive(e, "Deserialize");
+    e.variants.push(syn::parse_quote! {
+        /// A variant this version of the client does not know, kept as sent.
+        Unrecognized(::serde_json::Value)
+    });
+    if !e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
+    Ok(quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #choose
+            }
+        }
+    })
+}
+
+/// The expression that deserializes `value` as variant `v` of enum `name`.
+fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream, String> {
+    let ident = &v.ident;
+    let context = format!("{name}::{ident}: ");
+    let err = quote! { |e| <D::Error as ::serde::de::Error>::custom(::std::format!("{}{}", #context, e)) };
+    match &v.fields {
+        Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+            let ty = &f.unnamed[0].ty;
+            Ok(quote! { ::serde_json::from_value::<#ty>(value).map(Self::#ident).map_err(#err) })
+        }
+        Fields::Named(f) => {
+            // A struct variant cannot be deserialized on its own: mirror it in a local
+            // struct with the same fields and serde attributes.
+            let fields = f.named.iter().map(|field| {
+                let attrs = field.attrs.iter().filter(|a| a.path().is_ident("serde"));
+                let field_name = &field.ident;
+                let ty = &field.ty;
+                quote! { #(#attrs)* #field_name: #ty }
+            });
+            let names: Vec<_> = f.named.iter().map(|field| field.ident.clone()).collect();
+            let mirror = format_ident!("{}{}Fields", name, ident);
+            Ok(quote! {
+                #[derive(::serde::Deserialize)]
+                struct #mirror { #(#fields,)* }
+                ::serde_json::from_value::<#mirror>(value)
+                    .map(|m| Self::#ident { #( #names: m.#names, )* })
+                    .map_err(#err)
+            })
+        }
+        _ => Err(format!("variant {ident} has a shape this pass does not handle")),
+    }
+}
+
+fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident(word) {
+                found = true;
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        found
+    })
+}
+
+fn derive_paths(e: &ItemEnum) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in e.attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                out.push(last.ident.to_string());
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+fn remove_derive(e: &mut ItemEnum, which: &str) {
+    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let mut kept: Vec<syn::Path> = Vec::new();
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.segments.last().is_none_or(|s| s.ident != which) {
+                kept.push(meta.path.clone());
+            }
+            Ok(())
+        });
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "v"},
+            "paths": {},
+            "components": {"schemas": {
+                "Item": {
+                    "oneOf": [{"$ref": "#/components/schemas/Air"}, {"$ref": "#/components/schemas/Rail"}],
+                    "discriminator": {"propertyName": "itemType", "mapping": {"AIR_ITEM": "#/components/schemas/Air"}}
+                },
+                "Air": {"type": "object", "required": ["itemType"], "properties": {"itemType": {"type": "string"}, "legs": {"type": "integer"}}},
+                "Rail": {"type": "object", "required": ["itemType"], "properties": {"itemType": {"type": "string"}, "railLegs": {"type": "integer"}}},
+                "Identity": {"oneOf": [
+                    {"type": "object", "properties": {"passport": {"type": "string"}}},
+                    {"allOf": [{"$ref": "#/components/schemas/KtnWrapper"}], "description": "known traveler"}
+                ]},
+                "KtnWrapper": {"type": "object", "properties": {"ktn": {"type": "string"}}},
+                "Overlap": {"oneOf": [
+                    {"type": "object", "properties": {"a": {"type": "string"}}},
+                    {"type": "object", "properties": {"a": {"type": "integer"}}}
+                ]}
+            }}
+        })
+    }
+
+    #[test]
+    fn plans_tags_keys_and_reports_the_rest() {
+        let plan = plan(&doc());
+        assert_eq!(
+            plan.unions["Item"].dispatch,
+            Dispatch::Tag {
+                property: "itemType".into(),
+                tags: vec![("AIR_ITEM".into(), 0), ("Rail".into(), 1)]
+            }
+        );
+        assert_eq!(
+            plan.unions["Identity"].dispatch,
+            Dispatch::Keys {
+                keys: vec![("passport".into(), 0), ("ktn".into(), 1)]
+            }
+        );
+        assert_eq!(plan.ambiguous.len(), 1);
+        assert_eq!(plan.ambiguous[0].0, "/components/schemas/Overlap");
+        assert!(plan.ambiguous[0].1.contains("`a`"), "{:?}", plan.ambiguous);
+    }
+
+    #[test]
+    fn rewrites_the_generated_enums() {
+        let doc = doc();
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
+        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        let tokens = generator.generate_tokens(&spec).unwrap();
+        let mut types: syn::File = syn::parse2(tokens).unwrap();
+        let (done, skipped) = dispatch_unions(&mut types, &plan(&doc));
+        let names: Vec<_> = done.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Identity", "Item"], "skipped: {skipped:?}");
+        assert!(skipped.is_empty(), "{skipped:?}");
+        let code = prettyplease::unparse(&types);
+        assert!(code.contains("Some(\"AIR_ITEM\") =>"), "{code}");
+        assert!(code.contains("Unrecognized(::serde_json::Value)"), "{code}");
+        assert!(code.contains("\"ktn\" => 1"), "{code}");
+        assert!(!code.contains("Deserialize, ::serde::Serialize, Clone, Debug)]\n#[serde(untagged)]\npub enum Item"));
+    }
+}

@@ -1,0 +1,528 @@
+//! `cargo xtask diff OLD NEW`: what changed between two sets of Spotnana documents, and
+//! whether it breaks clients — on the wire, and for Rust code built on the generated crate.
+//!
+//! OLD and NEW are each a portal base (a directory laid out like the portal, or an
+//! `http(s)` URL; documents at the manifest's paths below it) or the literal `cache`: the
+//! documents in the spec cache, which must match `spec/lock.toml`. APIs are matched by
+//! manifest module.
+//!
+//! # What is compared
+//!
+//! - Operations, matched by method and path with path-parameter names erased
+//!   (`/v2/users/{userId}` is `/v2/users/{id}`): added, removed, `operationId` renamed;
+//!   parameters (path parameters matched by position, others by `in` and name) added,
+//!   removed, renamed, required changed, and their schemas; request bodies; status codes and
+//!   media types; per-operation security; deprecation.
+//! - Component schemas, each once, whether or not anything reaches it: properties added,
+//!   removed, required ⇄ optional, type, format, nullability, enum values, deprecation
+//!   (`deprecated`, `x-sunset`), recursing into inline schemas (`properties`, `items`,
+//!   `additionalProperties`, `allOf`/`oneOf`/`anyOf` members). A change inside a component is
+//!   reported there (component name and JSON pointer) with every operation that reaches it,
+//!   through any chain of `$ref`s, in either document; its direction is request, response,
+//!   or both. A `$ref` whose target changes is a type change at the referring place; a
+//!   component removed while another with the identical body appears is a rename, and
+//!   references from the old name to the new one are not type changes.
+//! - OpenAPI 3.1 puts `deprecated` and `description` beside `$ref`: the property object
+//!   itself is compared, not only the schema it references.
+//! - Description-only changes (`description`, `summary`, `title`, examples, tags, …) are
+//!   findings of their own kind, shown collapsed.
+//! - Anything the differ has no rule for (a keyword such as `pattern` or `discriminator`
+//!   changing, a `oneOf` member added, an unused shared response changing) is an
+//!   *unclassified* finding with its pointers: never dropped.
+//!
+//! # Verdicts
+//!
+//! Every finding has a wire verdict (does an existing HTTP client break?) and a Rust verdict
+//! (does code compiled against the previous generated crate break?), and names the Rust
+//! items affected (`module::Type::field`, `module::Type::Variant`, `module::Client::method`;
+//! names of inline schemas follow typify's `ParentProperty` convention). The Rust verdicts
+//! follow the crate's documented compatibility policy: generated structs take new optional
+//! fields without breaking callers; string enums are open (`Unrecognized(String)`) and
+//! `#[non_exhaustive]`; methods take one positional argument per parameter. Hence:
+//!
+//! - new optional property, new response property, new operation: non-breaking;
+//! - new enum value: non-breaking on the wire and in Rust, in either direction. In a
+//!   request it is a variant callers may now send; because every generated enum is
+//!   `#[non_exhaustive]`, a caller's `match` already has a wildcard arm, so nothing stops
+//!   compiling. The finding carries a note saying so;
+//! - new required request property: breaking on both (a new field callers must set);
+//! - property removed: breaking in Rust (field removed); on the wire when responses carry it;
+//! - required ⇄ optional: breaking in Rust (`T` ⇄ `Option<T>`); on the wire when a request
+//!   gains a requirement or a response loses a guarantee;
+//! - type or format changed, media type removed, operation removed: breaking on both;
+//! - enum value removed: breaking in Rust (variant removed); on the wire when sent;
+//! - `operationId` renamed, schema renamed or removed: breaking in Rust only;
+//! - any parameter added or removed, or its required flag changed: breaking in Rust (the
+//!   positional argument list changes); on the wire when a requirement is added;
+//! - nullability changed: breaking in Rust (`Option` wrapping); on the wire when a response
+//!   may now carry null or a request may no longer send it;
+//! - request body added or removed: breaking in Rust (the body argument); on the wire when a
+//!   required body is added or an optional one becomes required;
+//! - success (2xx) status removed: breaking on both; other statuses removed, any status
+//!   added: non-breaking (a new 2xx is pointed out: the method's return type may change);
+//! - security changed: breaking on the wire, not in Rust (credentials live on the client);
+//! - deprecations (with `x-sunset` in the summary), descriptions: non-breaking;
+//! - unclassified: verdict `unknown` on both.
+//!
+//! A change in a schema reached from both requests and responses takes the stricter rule of
+//! the two directions.
+//!
+//! `--fail-on breaking` exits non-zero exactly when some finding is breaking on the wire
+//! *or* in Rust, or is unclassified (an unreviewed change must not pass as safe); the report
+//! is written first.
+//!
+//! # Limits
+//!
+//! Changes in a component schema that no operation reaches are reported as
+//! `unreferenced` (never breaking on the wire). Matching of `oneOf`/`anyOf`/`allOf` members
+//! is by `$ref` name, else by position among inline members. Rust names of inline schemas
+//! and request/response body types are typify's and progenitor's conventions as far as the
+//! differ knows them, not read back from generated code; a type several APIs share lives in
+//! the crate's `common` module and is named here by the API's module. A struct built with a struct
+//! literal breaks on any new field; the policy assumes builders or `Default`, as the crate
+//! documents.
+
+mod model;
+mod operations;
+mod reach;
+mod render;
+mod schemas;
+
+pub use model::Report;
+pub use render::markdown;
+
+use crate::fetch::Portal;
+use crate::paths::Spec;
+use anyhow::{Context, bail};
+use model::{ApiDiff, Direction, Facts, Finding, Kind};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use spotnana_codegen::manifest::{Lock, Manifest};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any finding breaking on the wire or in Rust, or unclassified.
+    Breaking,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The old documents: a portal base (directory or http(s) URL) or `cache`.
+    pub old: String,
+    /// The new documents: a portal base (directory or http(s) URL) or `cache`.
+    pub new: String,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: Format,
+    /// Exit non-zero when a finding of this class exists (after writing the report).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Per-request timeout for URL bases, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Retries of a transient failure for URL bases.
+    #[arg(long, default_value_t = 4)]
+    pub retries: usize,
+}
+
+/// One API's document, parsed, with the SHA-256 of its bytes.
+pub struct Document<'a> {
+    pub module: &'a str,
+    pub value: &'a Value,
+    pub sha256: &'a str,
+}
+
+pub struct Loaded {
+    pub module: String,
+    pub value: Value,
+    pub sha256: String,
+}
+
+impl Loaded {
+    pub fn parse(module: &str, source: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        let value = serde_json::from_slice(bytes).with_context(|| format!("{module}: {source} is not JSON"))?;
+        Ok(Self {
+            module: module.to_string(),
+            value,
+            sha256: hex::encode(Sha256::digest(bytes)),
+        })
+    }
+    pub fn document(&self) -> Document<'_> {
+        Document {
+            module: &self.module,
+            value: &self.value,
+            sha256: &self.sha256,
+        }
+    }
+}
+
+pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
+    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
+    let portal = |base: &str| Portal {
+        base: base.to_string(),
+        timeout: Duration::from_secs(args.timeout),
+        retries: args.retries,
+    };
+    let old = load(spec, &manifest, &args.old, portal(&args.old))?;
+    let new = load(spec, &manifest, &args.new, portal(&args.new))?;
+    let old_docs: Vec<Document> = old.iter().map(Loaded::document).collect();
+    let new_docs: Vec<Document> = new.iter().map(Loaded::document).collect();
+    let report = diff_sets(&old_docs, &new_docs);
+    let text = match args.format {
+        Format::Markdown => markdown(&report, &args.old, &args.new, 1),
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    if matches!(args.fail_on, Some(FailOn::Breaking)) && report.has_breaking() {
+        let ids: Vec<&str> = report
+            .findings()
+            .filter(|f| f.is_breaking())
+            .map(|f| f.id.as_str())
+            .collect();
+        bail!("{} breaking or unclassified findings: {}", ids.len(), ids.join(", "));
+    }
+    Ok(())
+}
+
+/// The documents of every manifest API from `base` (`cache`: the spec cache, checked
+/// against the lock).
+fn load(spec: &Spec, manifest: &Manifest, base: &str, portal: Portal) -> anyhow::Result<Vec<Loaded>> {
+    let lock = (base == "cache")
+        .then(|| Lock::load(&spec.lock()).map_err(anyhow::Error::msg))
+        .transpose()?;
+    manifest
+        .api
+        .iter()
+        .map(|api| match &lock {
+            Some(lock) => {
+                let bytes = spec.read_cached(api)?;
+                let path = spec.cache_dir().join(api.cache_file());
+                let loaded = Loaded::parse(&api.module, &path.display().to_string(), &bytes)?;
+                match lock.get(&api.module) {
+                    Some(l) if l.sha256 == loaded.sha256 => Ok(loaded),
+                    Some(l) => bail!(
+                        "{}: {} has sha256 {}, {} pins {}: run `cargo xtask pull --frozen`",
+                        api.module,
+                        path.display(),
+                        loaded.sha256,
+                        spec.lock().display(),
+                        l.sha256
+                    ),
+                    None => bail!("{}: not pinned in {}", api.module, spec.lock().display()),
+                }
+            }
+            None => {
+                let url = portal.url(&api.path);
+                let bytes = portal
+                    .fetch(&api.path)
+                    .with_context(|| format!("{}: fetching {url}", api.module))?;
+                Loaded::parse(&api.module, &url, &bytes)
+            }
+        })
+        .collect()
+}
+
+/// Diffs two sets of documents, matched by module (in the order of `new`, then modules only
+/// in `old`).
+pub fn diff_sets(old: &[Document], new: &[Document]) -> Report {
+    let mut modules: Vec<&str> = new.iter().map(|d| d.module).collect();
+    modules.extend(
+        old.iter()
+            .map(|d| d.module)
+            .filter(|m| !new.iter().any(|d| d.module == *m)),
+    );
+    let apis = modules
+        .into_iter()
+        .map(|module| {
+            let o = old.iter().find(|d| d.module == module);
+            let n = new.iter().find(|d| d.module == module);
+            let findings = match (o, n) {
+                (Some(o), Some(n)) => diff_documents(module, o.value, n.value),
+                (o, _) => {
+                    let (kind, verb) = match o {
+                        Some(_) => (Kind::ApiRemoved, "removed"),
+                        None => (Kind::ApiAdded, "added"),
+                    };
+                    let mut differ = Differ::new(module, &Value::Null, &Value::Null);
+                    let at = differ.document_at();
+                    differ.push(&at, kind, None, format!("API `{module}` {verb}"), Facts::default());
+                    differ.finish()
+                }
+            };
+            ApiDiff {
+                module: module.to_string(),
+                old_sha256: o.map(|d| d.sha256.to_string()),
+                new_sha256: n.map(|d| d.sha256.to_string()),
+                findings,
+            }
+        })
+        .collect();
+    Report { apis }
+}
+
+/// The findings between two documents of one API, sorted (breaking first, then by id).
+pub fn diff_documents(module: &str, old: &Value, new: &Value) -> Vec<Finding> {
+    let mut differ = Differ::new(module, old, new);
+    if old != new {
+        differ.diff_top_level();
+    }
+    differ.finish()
+}
+
+/// Where in the two documents the differ is, and what it reports findings against.
+#[derive(Clone)]
+pub(crate) struct At {
+    /// `ItemGroup.penalty`, `POST /v2/x`, `POST /v2/x query.limit`.
+    subject: String,
+    old_ptr: String,
+    new_ptr: String,
+    /// The Rust type generated for this place, were it an object or enum.
+    rust_type: String,
+    /// The Rust item this place is (`trip::ItemGroup::penalty`, `air::Client::cancel_pnr`).
+    item: String,
+    direction: Option<Direction>,
+    operations: Vec<String>,
+}
+
+impl At {
+    fn down(&self, old: &str, new: &str) -> At {
+        At {
+            old_ptr: format!("{}/{old}", self.old_ptr),
+            new_ptr: format!("{}/{new}", self.new_ptr),
+            ..self.clone()
+        }
+    }
+}
+
+pub(crate) struct Differ<'a> {
+    module: &'a str,
+    old: &'a Value,
+    new: &'a Value,
+    reach_old: reach::Reach,
+    reach_new: reach::Reach,
+    /// Operation key → label (the new document's spelling when both have it).
+    labels: BTreeMap<String, String>,
+    /// Old component schema name → new name, for components renamed unchanged.
+    renamed: BTreeMap<String, String>,
+    /// Pointers of shared components (`/components/responses/X`, …) reached while diffing
+    /// operations: changes in the others are reported as unclassified.
+    visited: HashSet<String>,
+    findings: BTreeMap<String, Finding>,
+}
+
+impl<'a> Differ<'a> {
+    fn new(module: &'a str, old: &'a Value, new: &'a Value) -> Self {
+        let mut labels = BTreeMap::new();
+        for op in reach::operations(old).into_iter().chain(reach::operations(new)) {
+            labels.insert(op.key, op.label);
+        }
+        Self {
+            module,
+            old,
+            new,
+            reach_old: reach::reach(old),
+            reach_new: reach::reach(new),
+            labels,
+            renamed: schemas::renames(old, new),
+            visited: HashSet::new(),
+            findings: BTreeMap::new(),
+        }
+    }
+
+    fn document_at(&self) -> At {
+        At {
+            subject: "document".into(),
+            old_ptr: String::new(),
+            new_ptr: String::new(),
+            rust_type: String::new(),
+            item: self.module.to_string(),
+            direction: None,
+            operations: Vec::new(),
+        }
+    }
+
+    fn diff_top_level(&mut self) {
+        let at = self.document_at();
+        let (old, new) = (self.old, self.new);
+        let mut docs = Vec::new();
+        // Always both, operations first: an operation whose own text is unchanged may use a
+        // shared response or parameter that changed, and the operations mark the shared
+        // components they reach (see `visited`) before the components are compared.
+        self.diff_operations();
+        self.diff_components();
+        for key in union_keys(old, new) {
+            if old.get(key) == new.get(key) {
+                continue;
+            }
+            match key {
+                "paths" | "components" => {}
+                "info" | "tags" | "externalDocs" => docs.push(key),
+                "security" => self.push_at(
+                    &at.down(key, key),
+                    Kind::SecurityChanged,
+                    None,
+                    "document-wide security requirements changed".into(),
+                    Facts::default(),
+                    vec![],
+                ),
+                _ => self.unclassified(&at.down(key, key), key),
+            }
+        }
+        self.descriptions(&at, &docs);
+    }
+
+    /// Records a finding about `at` itself, naming `at.item`.
+    fn push(&mut self, at: &At, kind: Kind, detail: Option<String>, summary: String, facts: Facts) {
+        let items = vec![at.item.clone()];
+        self.push_at(at, kind, detail, summary, facts, items);
+    }
+
+    fn push_at(
+        &mut self,
+        at: &At,
+        kind: Kind,
+        detail: Option<String>,
+        summary: String,
+        facts: Facts,
+        rust_items: Vec<String>,
+    ) {
+        let mut id = format!("{}/{}/{}", self.module, kind.slug(), at.subject);
+        if let Some(d) = &detail {
+            id = format!("{id}/{d}");
+        }
+        let (wire, rust, note) = kind.verdicts(at.direction, facts);
+        let pointer = |p: &str, doc: &Value| (doc.pointer(p).is_some()).then(|| p.to_string());
+        let finding = Finding {
+            id: id.clone(),
+            kind,
+            subject: at.subject.clone(),
+            detail,
+            summary,
+            direction: at.direction,
+            old_pointer: pointer(&at.old_ptr, self.old).or_else(|| parent_pointer(&at.old_ptr, self.old)),
+            new_pointer: pointer(&at.new_ptr, self.new).or_else(|| parent_pointer(&at.new_ptr, self.new)),
+            operations: at.operations.clone(),
+            wire,
+            rust,
+            rust_items,
+            note: note.map(str::to_string),
+        };
+        match self.findings.get_mut(&id) {
+            // The same place reached twice (e.g. a shared response under two status codes).
+            Some(existing) => {
+                for op in finding.operations {
+                    if !existing.operations.contains(&op) {
+                        existing.operations.push(op);
+                    }
+                }
+            }
+            None => {
+                self.findings.insert(id, finding);
+            }
+        }
+    }
+
+    fn unclassified(&mut self, at: &At, keyword: &str) {
+        self.push(
+            at,
+            Kind::Unclassified,
+            Some(keyword.to_string()),
+            format!("`{keyword}` changed"),
+            Facts::default(),
+        );
+    }
+
+    fn descriptions(&mut self, at: &At, keys: &[&str]) {
+        if !keys.is_empty() {
+            let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            self.push(
+                at,
+                Kind::DescriptionChanged,
+                None,
+                format!("{} changed", list.join(", ")),
+                Facts::default(),
+            );
+        }
+    }
+
+    /// `deprecated` / `x-sunset` of any object (schema, property, parameter, operation).
+    fn deprecation(&mut self, at: &At, old: &Value, new: &Value) {
+        let state = |v: &Value| {
+            (
+                v.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                v.get("x-sunset")
+                    .map(|s| s.as_str().map(str::to_string).unwrap_or_else(|| s.to_string())),
+            )
+        };
+        let ((was, old_sunset), (is, new_sunset)) = (state(old), state(new));
+        if (was, &old_sunset) == (is, &new_sunset) {
+            return;
+        }
+        let sunset = |s: &Option<String>| s.as_deref().map(|s| format!(" (x-sunset {s})")).unwrap_or_default();
+        let (kind, summary) = match (was, is) {
+            (false, true) => (Kind::Deprecated, format!("deprecated{}", sunset(&new_sunset))),
+            (true, false) => (Kind::Undeprecated, "no longer deprecated".to_string()),
+            _ => (
+                Kind::Deprecated,
+                format!(
+                    "x-sunset changed from {} to {}",
+                    old_sunset.as_deref().unwrap_or("none"),
+                    new_sunset.as_deref().unwrap_or("none")
+                ),
+            ),
+        };
+        let key = if was != is { "deprecated" } else { "x-sunset" };
+        self.push(&at.down(key, key), kind, None, summary, Facts::default());
+    }
+
+    fn finish(self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.findings.into_values().collect();
+        findings.sort_by(|a, b| a.section().cmp(&b.section()).then_with(|| a.id.cmp(&b.id)));
+        findings
+    }
+}
+
+/// The pointer of the nearest existing parent (for a place that exists in one document
+/// only, e.g. where a property was added).
+fn parent_pointer(pointer: &str, doc: &Value) -> Option<String> {
+    if doc.is_null() {
+        return None;
+    }
+    let mut p = pointer;
+    while let Some(i) = p.rfind('/') {
+        p = &p[..i];
+        if !p.is_empty() && doc.pointer(p).is_some() {
+            return Some(p.to_string());
+        }
+    }
+    None
+}
+
+/// The keys of two objects (either may be absent), sorted and deduplicated.
+fn union_keys<'v>(old: &'v Value, new: &'v Value) -> Vec<&'v str> {
+    let mut keys: Vec<&str> = [old, new]
+        .iter()
+        .filter_map(|v| v.as_object())
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod tests;
