@@ -43,9 +43,23 @@ fn run() -> Result<(), String> {
     let lock = Lock::load(&lock_path)?;
 
     let mut enabled = Vec::new();
+    // x-pii markers of every API, enabled or not: redaction should not weaken because a
+    // build leaves an API out (an error body can echo a user of any API). Documents of
+    // disabled APIs are read only when present and matching the lock.
+    let mut pii = spotnana_codegen::runtime_tables::PiiTable::default();
+    let mut operations = Vec::new();
     for api in &manifest.api {
         let feature = format!("CARGO_FEATURE_{}", api.module.to_uppercase().replace('-', "_"));
         if std::env::var_os(&feature).is_none() {
+            let doc_path = docs_dir.join(api.cache_file());
+            if let (Ok(bytes), Some(locked)) = (std::fs::read(&doc_path), lock.get(&api.module)) {
+                println!("cargo::rerun-if-changed={}", doc_path.display());
+                if hex::encode(Sha256::digest(&bytes)) == locked.sha256
+                    && let Ok(doc) = spotnana_codegen::parse::parse_document(&api.module, &bytes)
+                {
+                    pii.add_document(&doc);
+                }
+            }
             continue;
         }
         let doc_path = docs_dir.join(api.cache_file());
@@ -67,8 +81,15 @@ fn run() -> Result<(), String> {
                 locked.sha256
             ));
         }
+        let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes).map_err(|e| e.to_string())?;
+        pii.add_document(&doc);
+        operations.extend(spotnana_codegen::runtime_tables::operations(&api.module, &doc));
         enabled.push((api, bytes, sha256));
     }
+    write(
+        &out_dir.join("runtime_tables.rs"),
+        &spotnana_codegen::runtime_tables::render(&operations, &pii),
+    )?;
 
     let inputs: Vec<(&str, &[u8])> = enabled
         .iter()
@@ -105,10 +126,13 @@ pub mod {module} {{
     include!(concat!(env!("OUT_DIR"), "/{file}"));
 }}
 
+crate::runtime::impl_hooks!({module});
+
 impl crate::Spotnana {{
-    /// The {title} client, sharing this instance's HTTP client and base URL.
+    /// The {title} client, sharing this instance's HTTP client, base URL and runtime
+    /// (token cache, retry policy, logging).
     pub fn {module}(&self) -> {module}::Client {{
-        {module}::Client::new_with_client(self.base_url(), self.http_client().clone())
+        {module}::Client::new_with_client(self.base_url(), self.http_client().clone(), self.runtime().clone())
     }}
 }}
 "#,

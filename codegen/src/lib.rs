@@ -15,6 +15,7 @@ pub mod manifest;
 mod multipart;
 pub mod open_enums;
 pub mod parse;
+pub mod runtime_tables;
 pub mod share;
 pub mod transform;
 pub mod unions;
@@ -131,6 +132,15 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
 
     // The shared types, generated from a document holding only them.
     let (common, impls, common_dispatched) = generate_common(&plan)?;
+    let common_graph = if common.is_empty() {
+        Default::default()
+    } else {
+        let file = syn::parse_file(&common).map_err(|e| Error::Syntax {
+            document: "common".into(),
+            reason: e.to_string(),
+        })?;
+        share::common_type_graph(&file)
+    };
 
     let mut apis = Vec::new();
     for p in prepared {
@@ -156,7 +166,10 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
         let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
         unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
         unions.unions.retain(|_, union| !is_shared(&union.pointer));
-        let reexports: Vec<&String> = shared_rust.values().collect();
+        let reexports: Vec<String> = share::reachable(&common_graph, shared.iter().map(|n| sanitize_type_name(n)))
+            .into_iter()
+            .map(|name| format!("{}::{name}", options.common_path))
+            .collect();
         let (code, opened, dispatched) = format_tokens(
             &p.name,
             quote::quote! { #tokens #extra },
@@ -233,7 +246,12 @@ fn base_settings() -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
-        .with_tag(progenitor::TagStyle::Merged);
+        .with_tag(progenitor::TagStyle::Merged)
+        // Each client carries the hand-written runtime (auth, retries, logging), and the crate
+        // must implement the hooks for it: `Expected` makes a forgotten API a compile error
+        // instead of a client that silently sends unauthenticated, unlogged requests.
+        .with_inner_type(quote::quote!(crate::runtime::Runtime))
+        .with_hooks(progenitor::HooksMode::Expected);
     settings
 }
 
@@ -317,7 +335,7 @@ fn format_tokens(
     tokens: proc_macro2::TokenStream,
     unions: &unions::UnionPlan,
     deprecated: &deprecations::DeprecationPlan,
-    reexports: &[&String],
+    reexports: &[String],
 ) -> Result<(String, Vec<String>, Dispatched), Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         document: document.into(),

@@ -148,7 +148,9 @@ fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
 /// Makes the shared types reachable from each API's `types` module as well
 /// (`spotnana::trip::types::UserId` is `spotnana::common::UserId`), so callers find every
 /// type of an API where its documentation says, whether or not another API shares it.
-pub fn reexport_in_types(file: &mut syn::File, paths: &[&String]) -> Result<(), String> {
+/// `paths` are full paths (`crate::common::UserId`); a name the module defines itself is
+/// left alone.
+pub fn reexport_in_types(file: &mut syn::File, paths: &[String]) -> Result<(), String> {
     if paths.is_empty() {
         return Ok(());
     }
@@ -160,11 +162,70 @@ pub fn reexport_in_types(file: &mut syn::File, paths: &[&String]) -> Result<(), 
             _ => None,
         })
         .ok_or("no `types` module to re-export shared types in")?;
+    let local: BTreeSet<String> = types.1.iter().filter_map(item_name).collect();
     for path in paths {
         let path: syn::Path = syn::parse_str(path).map_err(|e| format!("shared type path {path}: {e}"))?;
-        types.1.push(syn::parse_quote!(pub use #path;));
+        let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if !local.contains(&name) {
+            types.1.push(syn::parse_quote!(pub use #path;));
+        }
     }
     Ok(())
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// For each type of the generated common module, the common types its definition names.
+/// A shared component brings along the types typify derived from its inline schemas
+/// (`PaymentMetadataCustomPaymentMethodMetadata`), which an API must re-export too.
+pub fn common_type_graph(common: &syn::File) -> BTreeMap<String, BTreeSet<String>> {
+    let names: BTreeSet<String> = common.items.iter().filter_map(item_name).collect();
+    let mut graph = BTreeMap::new();
+    for item in &common.items {
+        let Some(name) = item_name(item) else { continue };
+        let mut used = BTreeSet::new();
+        collect_idents(quote::ToTokens::to_token_stream(item), &names, &mut used);
+        used.remove(&name);
+        graph.insert(name, used);
+    }
+    graph
+}
+
+fn collect_idents(tokens: proc_macro2::TokenStream, names: &BTreeSet<String>, out: &mut BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                let ident = ident.to_string();
+                if names.contains(&ident) {
+                    out.insert(ident);
+                }
+            }
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), names, out),
+            _ => {}
+        }
+    }
+}
+
+/// The common types reachable from `roots` through `graph`, roots included.
+pub fn reachable(
+    graph: &BTreeMap<String, BTreeSet<String>>,
+    roots: impl IntoIterator<Item = String>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            stack.extend(graph.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    seen
 }
 
 #[cfg(test)]

@@ -1,24 +1,66 @@
-//! The one entry point: a base URL and an HTTP client, shared by every API's client.
+//! The one entry point: a base URL, an HTTP client and the runtime, shared by every API's
+//! client.
 
-/// Spotnana's sandbox, the server named in the published documents.
-pub const SANDBOX_URL: &str = "https://api-ext-sboxmeta.partners.spotnana.com";
-/// Spotnana's production API, per Spotnana's authentication guide.
-pub const PRODUCTION_URL: &str = "https://api.spotnana.com";
+use crate::config::SpotnanaBuilder;
+use crate::retry::RetryPolicy;
+use crate::runtime::{Metrics, Runtime, Shared};
+use crate::token::TokenSource;
 
 /// Hands out the per-API clients (`spotnana.air()`, `spotnana.trip()`, …) over one shared
-/// `reqwest::Client` (connection pool, timeouts, default headers) and one base URL.
+/// `reqwest::Client` (connection pool), one base URL and one runtime (token cache, retry
+/// policy, counters). Cheap to clone; clones share all of it.
 #[derive(Clone, Debug)]
 pub struct Spotnana {
     base_url: String,
     http: reqwest::Client,
+    runtime: Runtime,
 }
 
 impl Spotnana {
-    /// A client for `base_url` (e.g. [`SANDBOX_URL`]) over the given HTTP client.
+    /// A client for `base_url` (e.g. [`crate::SANDBOX_URL`]) over the given HTTP client,
+    /// *without credentials*: requests go out without `Authorization` (for the token endpoint
+    /// itself, a proxy that authenticates, or tests). Retries and logging apply as by default.
+    /// Use [`Spotnana::builder`] or [`Spotnana::from_env`] to authenticate.
     pub fn new(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+        let builder = SpotnanaBuilder::default();
+        let base_url = base_url.into().trim_end_matches('/').to_string();
+        Self::assemble(base_url, http, builder)
+    }
+
+    /// Configures a client: server, credentials, retries, timeouts.
+    pub fn builder() -> SpotnanaBuilder {
+        SpotnanaBuilder::default()
+    }
+
+    /// An authenticated client from `SPOTNANA_CLIENT_ID`, `SPOTNANA_CLIENT_SECRET` and
+    /// `SPOTNANA_ENV` (`sandbox` | `production` | a base URL), with default settings. The
+    /// error names the variable that is missing or malformed.
+    pub fn from_env() -> Result<Self, crate::ConfigError> {
+        SpotnanaBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_builder(base_url: String, mut builder: SpotnanaBuilder) -> Self {
+        let http = builder.http.take().unwrap_or_default();
+        Self::assemble(base_url, http, builder)
+    }
+
+    fn assemble(base_url: String, http: reqwest::Client, builder: SpotnanaBuilder) -> Self {
+        let tokens = builder
+            .credentials
+            .map(|credentials| TokenSource::new(credentials, builder.refresh_margin));
+        let runtime = Runtime::new(Shared {
+            base_url: base_url.clone(),
+            http: http.clone(),
+            retry: builder.retry,
+            request_timeout: builder.request_timeout,
+            deadline: builder.deadline,
+            tokens,
+            metrics: Metrics::default(),
+        });
         Self {
-            base_url: base_url.into().trim_end_matches('/').to_string(),
+            base_url,
             http,
+            runtime,
         }
     }
 
@@ -30,5 +72,20 @@ impl Spotnana {
     /// The shared HTTP client.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// The runtime every API client of this instance carries.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Counters: authentication failures, token requests, attempts, retries.
+    pub fn metrics(&self) -> &Metrics {
+        self.runtime.metrics()
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.runtime.0.retry
     }
 }

@@ -6,9 +6,9 @@
 //! HTTP client and base URL.
 //!
 //! Every operation is a method named after its `operationId` (`fetchOauth2Token` →
-//! `fetch_oauth2_token`). Errors are `Error<types::ErrorResponse>`: Spotnana's documented
-//! error body (`debugIdentifier`, `errorMessages`) comes back typed for 4xx/5xx statuses the
-//! document lists; any other status is `Error::UnexpectedResponse` with the response.
+//! `fetch_oauth2_token`). The generated methods return progenitor's `Error<ErrorResponse>`
+//! (Spotnana's error body typed for the 4xx/5xx statuses the document lists); `?` converts it
+//! into this crate's [`Error`].
 //!
 //! Components that several enabled APIs define identically are generated once in
 //! [`common`] and used by every API module, so a value read from one API can be passed to
@@ -25,10 +25,106 @@
 //!
 //! Known gap: request structs are plain structs, so a new *required* request property is a
 //! breaking change for code that builds them with struct literals (as it is on the wire).
+//!
+//! # Runtime
+//!
+//! Hand-written around the generated code (which is never edited), in small modules:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`config`] | [`Spotnana::from_env`], [`Spotnana::builder`]: server, credentials, timeouts |
+//! | `token` | OAuth2 client credentials, cached, refreshed before expiry, one fetch for many callers |
+//! | [`retry`] | [`RetryPolicy`]: backoff with jitter, `Retry-After`, idempotent methods only by default |
+//! | [`logging`] | one `tracing` event per attempt; the `x-pii` table and redaction |
+//! | [`error`] | [`Error`], the one error type, `From` every generated error so `?` works |
+//! | [`webhook`] | [`WebhookVerifier`]: signature, timestamp and JSON checks of deliveries |
+//! | [`secret`] | [`Secret`]: a string `Debug`/`Display` never show |
+//!
+//! ## Configure
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), spotnana::Error> {
+//! // SPOTNANA_CLIENT_ID, SPOTNANA_CLIENT_SECRET, SPOTNANA_ENV=sandbox|production|<base URL>
+//! let spotnana = spotnana::Spotnana::from_env()?;
+//! // or explicitly:
+//! let spotnana = spotnana::Spotnana::builder()
+//!     .sandbox()
+//!     .credentials("client-id", "client-secret")
+//!     .retry(spotnana::RetryPolicy { max_attempts: 3, ..Default::default() })
+//!     .request_timeout(Some(std::time::Duration::from_secs(20)))
+//!     .build()?;
+//! # let _ = spotnana; Ok(()) }
+//! ```
+//!
+//! Every request carries `User-Agent: spotnana-rust/<version>` and, when credentials are
+//! set, `Authorization: Bearer <token>` (not on the token endpoint itself). The token is
+//! fetched on first use, shared by all clones and API clients, and replaced
+//! [`refresh_margin`](SpotnanaBuilder::refresh_margin) before it expires; a 401 triggers one
+//! replacement and one retry, a second 401 is [`Error::Authentication`]. Failed token
+//! fetches and 401s are logged and counted: [`Metrics::auth_failures`] via
+//! [`Spotnana::metrics`].
+//!
+//! ## Call
+//!
+//! The generated methods return `Result<ResponseValue<T>, <api>::Error<E>>`; `?` turns the
+//! error into [`Error`], which types Spotnana's error body ([`ApiErrorBody`]:
+//! `debugIdentifier`, `errorMessages`) and says [`Error::is_retryable`].
+//!
+//! ## Retries
+//!
+//! Connection errors, timeouts, 408, 429 (after `Retry-After` when given), 502, 503 and 504 are
+//! retried with exponential backoff and jitter, up to [`RetryPolicy::max_attempts`], within
+//! the per-call deadline. POST and PATCH are retried only with
+//! [`RetryPolicy::retry_non_idempotent`]: a POST may have taken effect before it failed.
+//!
+//! ## Logging
+//!
+//! Each attempt is one `tracing` event at `info` (target `spotnana`) with method, path
+//! *template*, operationId, status, latency in ms, attempt number and Spotnana's
+//! `debugIdentifier`. Never logged: `Authorization`, secrets, tokens, bodies, query strings,
+//! concrete paths. Error excerpts of response bodies replace the values of every property
+//! the documents mark `x-pii` (see [`logging::pii_names`]).
+//!
+//! ## Webhooks
+//!
+//! [`WebhookVerifier::verify`] checks a delivery's headers (`x-spotnana-webhook-id`,
+//! `-timestamp`, `-signature`) and raw body against the endpoint's `whsec_` secret: HMAC-SHA256
+//! over `{id}.{timestamp}.{body}`, any of several rotated signatures, timestamp within 5
+//! minutes both ways; each failure is its own [`WebhookError`] variant.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// With no API feature on, the runtime's hooks have no generated client to serve.
+#![cfg_attr(
+    not(any(
+        feature = "air",
+        feature = "auth",
+        feature = "company",
+        feature = "document",
+        feature = "event",
+        feature = "payments",
+        feature = "policy",
+        feature = "trip",
+        feature = "users"
+    )),
+    allow(dead_code, unused_macros, unused_imports)
+)]
 
+pub mod config;
 mod entry;
-pub use entry::{PRODUCTION_URL, SANDBOX_URL, Spotnana};
+pub mod error;
+pub mod logging;
+pub mod retry;
+pub mod runtime;
+pub mod secret;
+mod token;
+pub mod webhook;
+
+pub use config::{ConfigError, PRODUCTION_URL, SANDBOX_URL, SpotnanaBuilder, USER_AGENT};
+pub use entry::Spotnana;
+pub use error::{ApiErrorBody, ApiErrorMessage, Error};
+pub use retry::RetryPolicy;
+pub use runtime::{Metrics, Runtime};
+pub use secret::Secret;
+pub use webhook::{WebhookDelivery, WebhookError, WebhookVerifier};
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));

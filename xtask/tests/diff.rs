@@ -88,7 +88,7 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
         (
             "air/property-added/AirCancelPnrRequest.manualRemarks",
             Some("request"),
-            "air::AirCancelPnrRequest::manual_remarks",
+            "air::types::AirCancelPnrRequest::manual_remarks",
         ),
         (
             "company/operation-added/GET /v2/companies/{companyId}/preference-tiers",
@@ -108,57 +108,57 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
         (
             "company/enum-value-added/PaymentMethod/NO_PREPAYMENT",
             Some("both"),
-            "company::PaymentMethod::NoPrepayment",
+            "company::types::PaymentMethod::NoPrepayment",
         ),
         (
             "company/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
             Some("response"),
-            "company::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
+            "company::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
         ),
         (
             "payments/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
             Some("response"),
-            "payments::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
+            "payments::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
         ),
         (
             "trip/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
             Some("both"),
-            "trip::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
+            "trip::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
         ),
         (
             "trip/enum-value-added/PaymentMethod/NO_PREPAYMENT",
             Some("both"),
-            "trip::PaymentMethod::NoPrepayment",
+            "trip::types::PaymentMethod::NoPrepayment",
         ),
         (
             "trip/enum-value-added/QcRuleType/EXTERNAL_COMMISSIONS_PROCESSING_RULE",
             Some("both"),
-            "trip::QcRuleType::ExternalCommissionsProcessingRule",
+            "trip::types::QcRuleType::ExternalCommissionsProcessingRule",
         ),
         (
             "trip/deprecated/ItemGroup.penalty",
             Some("both"),
-            "trip::ItemGroup::penalty",
+            "trip::types::ItemGroup::penalty",
         ),
         (
             "trip/deprecated/ItemGroup.totalAmount",
             Some("both"),
-            "trip::ItemGroup::total_amount",
+            "trip::types::ItemGroup::total_amount",
         ),
         (
             "trip/deprecated/ItemGroup.transactionFares",
             Some("both"),
-            "trip::ItemGroup::transaction_fares",
+            "trip::types::ItemGroup::transaction_fares",
         ),
         (
             "event/property-added/TmcFilter.showToTraveler",
             Some("response"),
-            "event::TmcFilter::show_to_traveler",
+            "event::types::TmcFilter::show_to_traveler",
         ),
         (
             "event/property-added/FlightPassPaymentMetadata.flightPassAmounts",
             Some("response"),
-            "event::FlightPassPaymentMetadata::flight_pass_amounts",
+            "event::types::FlightPassPaymentMetadata::flight_pass_amounts",
         ),
     ];
     for (id, direction, item) in expected {
@@ -193,6 +193,75 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
         .unwrap();
     assert_eq!(policy["old_sha256"], policy["new_sha256"]);
     assert_eq!(policy["findings"], json!([]));
+
+    // Every Rust item the report names exists in the client generated from July.
+    let generated = generate(july);
+    for f in &findings {
+        for item in f["rust_items"].as_array().unwrap() {
+            let item = item.as_str().unwrap();
+            assert!(
+                names_generated_item(&generated, item),
+                "{}: {item} is not in the generated code",
+                f["id"]
+            );
+        }
+    }
+}
+
+/// The client generated from a snapshot: module → code, `common` included.
+fn generate(snapshot: &str) -> std::collections::BTreeMap<String, String> {
+    let manifest = spotnana_codegen::manifest::Manifest::load(&workspace_root().join("spec/apis.toml")).unwrap();
+    let docs: Vec<(String, Vec<u8>)> = manifest
+        .api
+        .iter()
+        .map(|api| {
+            let path = workspace_root().join(snapshot).join(&api.path);
+            (
+                api.module.clone(),
+                std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+            )
+        })
+        .collect();
+    let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
+    let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default()).unwrap();
+    let mut code: std::collections::BTreeMap<String, String> = set.apis.into_iter().map(|(m, g)| (m, g.code)).collect();
+    code.insert("common".into(), set.common);
+    code
+}
+
+/// Whether `module::types::Type::member` or `module::Client::method` is in the generated
+/// code (a type may live in `common`, re-exported by the API's `types`).
+fn names_generated_item(code: &std::collections::BTreeMap<String, String>, item: &str) -> bool {
+    let parts: Vec<&str> = item.split("::").collect();
+    let module = &code[parts[0]];
+    match parts.as_slice() {
+        [_, "Client", method] => {
+            module.contains(&format!("pub async fn {method}<")) || module.contains(&format!("pub async fn {method}("))
+        }
+        [_, "types", ty, member] => {
+            let owner = if module.contains(&format!("pub use crate::common::{ty};")) {
+                &code["common"]
+            } else {
+                module
+            };
+            let Some(start) = owner
+                .find(&format!("pub struct {ty} {{"))
+                .or_else(|| owner.find(&format!("pub enum {ty} {{")))
+            else {
+                return false;
+            };
+            // The item ends at the closing brace indented as its `pub` line.
+            let indent = &owner[owner[..start].rfind('\n').map_or(0, |i| i + 1)..start];
+            let end = owner[start..]
+                .find(&format!("\n{indent}}}"))
+                .map_or(owner.len(), |e| start + e);
+            let body = &owner[start..end];
+            body.contains(&format!("pub {member}:"))
+                || body.contains(&format!(" {member},"))
+                || body.contains(&format!(" {member} {{"))
+        }
+        _ => false,
+    }
 }
 
 #[test]

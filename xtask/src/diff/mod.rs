@@ -34,7 +34,7 @@
 //!
 //! Every finding has a wire verdict (does an existing HTTP client break?) and a Rust verdict
 //! (does code compiled against the previous generated crate break?), and names the Rust
-//! items affected (`module::Type::field`, `module::Type::Variant`, `module::Client::method`;
+//! items affected (`module::types::Type::field`, `module::types::Type::Variant`, `module::Client::method`;
 //! names of inline schemas follow typify's `ParentProperty` convention). The Rust verdicts
 //! follow the crate's documented compatibility policy: generated structs take new optional
 //! fields without breaking callers; string enums are open (`Unrecognized(String)`) and
@@ -292,7 +292,7 @@ pub(crate) struct At {
     new_ptr: String,
     /// The Rust type generated for this place, were it an object or enum.
     rust_type: String,
-    /// The Rust item this place is (`trip::ItemGroup::penalty`, `air::Client::cancel_pnr`).
+    /// The Rust item this place is (`trip::types::ItemGroup::penalty`, `air::Client::cancel_pnr`).
     item: String,
     direction: Option<Direction>,
     operations: Vec<String>,

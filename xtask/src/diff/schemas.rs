@@ -145,7 +145,7 @@ impl Differ<'_> {
             subject: new_name.to_string(),
             old_ptr: format!("/components/schemas/{}", escape(old_name)),
             new_ptr: format!("/components/schemas/{}", escape(new_name)),
-            item: format!("{}::{rust_type}", self.module),
+            item: format!("{}::types::{rust_type}", self.module),
             rust_type,
             direction: Some(direction),
             operations: reached.keys().map(|k| self.labels[*k].clone()).collect(),
@@ -168,7 +168,7 @@ impl Differ<'_> {
                 (None, Some(to)) => {
                     let at = self.component_at(name, to);
                     let items = vec![
-                        format!("{}::{}", self.module, sanitize_type_name(name)),
+                        format!("{}::types::{}", self.module, sanitize_type_name(name)),
                         at.item.clone(),
                     ];
                     self.push_at(
@@ -349,7 +349,12 @@ impl Differ<'_> {
 
     fn enum_value(&mut self, at: &At, kind: Kind, value: &Value, (old, new): (String, String)) {
         let text = display(value);
-        let variant = format!("{}::{}::{}", self.module, at.rust_type, sanitize_type_name(&text));
+        let variant = format!(
+            "{}::types::{}::{}",
+            self.module,
+            at.rust_type,
+            sanitize_type_name(&text)
+        );
         let verb = if kind == Kind::EnumValueAdded {
             "added"
         } else {
@@ -371,7 +376,7 @@ impl Differ<'_> {
         let pn = new.get("properties").and_then(Value::as_object).unwrap_or(&empty);
         let (ro, rn) = (string_set(old.get("required")), string_set(new.get("required")));
         let module = self.module;
-        let field = |p: &str| format!("{module}::{}::{}", at.rust_type, field_name(p));
+        let field = |p: &str| format!("{module}::types::{}::{}", at.rust_type, field_name(p));
         let property_at = |p: &str| {
             let segment = format!("properties/{}", escape(p));
             At {

@@ -179,7 +179,7 @@ fn required_request_property_added() {
     let f = find(&findings, "m/property-added/ThingRequest.size");
     assert_eq!(f.direction, Some(Direction::Request));
     assert_eq!(verdicts(f), (B, B));
-    assert_eq!(f.rust_items, ["m::ThingRequest::size"]);
+    assert_eq!(f.rust_items, ["m::types::ThingRequest::size"]);
     assert_eq!(f.operations, ["POST /v2/things"]);
     assert_eq!(
         f.new_pointer.as_deref(),
@@ -204,7 +204,7 @@ fn optional_properties_added_are_not_breaking_and_nested_ones_are_named_where_th
     let nested = find(&findings, "m/property-added/Thing.payment.custom.noPrepayment");
     assert_eq!(nested.direction, Some(Direction::Response));
     assert_eq!(verdicts(nested), (N, N));
-    assert_eq!(nested.rust_items, ["m::ThingPaymentCustom::no_prepayment"]);
+    assert_eq!(nested.rust_items, ["m::types::ThingPaymentCustom::no_prepayment"]);
     assert_eq!(
         nested.new_pointer.as_deref(),
         Some("/components/schemas/Thing/properties/payment/properties/custom/properties/noPrepayment")
@@ -221,7 +221,7 @@ fn property_type_changed_is_reported_once_where_it_is() {
     assert_eq!(verdicts(f), (B, B));
     assert_eq!(f.direction, Some(Direction::Response));
     assert_eq!(f.operations, ["GET /v2/things/{thingId}", "POST /v2/things"]);
-    assert_eq!(f.rust_items, ["m::Owner::email"]);
+    assert_eq!(f.rust_items, ["m::types::Owner::email"]);
     assert!(f.summary.contains("string → integer"), "{}", f.summary);
 }
 
@@ -245,7 +245,7 @@ fn enum_values_added_and_removed_by_direction() {
     let both = find(&findings, "m/enum-value-added/Kind/C");
     assert_eq!(both.direction, Some(Direction::Both));
     assert_eq!(verdicts(both), (N, N));
-    assert_eq!(both.rust_items, ["m::Kind::C"]);
+    assert_eq!(both.rust_items, ["m::types::Kind::C"]);
     assert_eq!(both.new_pointer.as_deref(), Some("/components/schemas/Kind/enum/2"));
     assert_eq!(both.old_pointer.as_deref(), Some("/components/schemas/Kind/enum"));
 
@@ -266,7 +266,7 @@ fn enum_values_added_and_removed_by_direction() {
         (N, B),
         "the server stops sending it; the variant goes"
     );
-    assert_eq!(response_removed.rust_items, ["m::Status::Off"]);
+    assert_eq!(response_removed.rust_items, ["m::types::Status::Off"]);
     assert_eq!(findings.len(), 5, "{:#?}", ids(&findings));
 }
 
@@ -299,7 +299,7 @@ fn property_removed_and_required_changes() {
     });
     let removed = find(&findings, "m/property-removed/Thing.owner");
     assert_eq!(verdicts(removed), (B, B));
-    assert_eq!(removed.rust_items, ["m::Thing::owner"]);
+    assert_eq!(removed.rust_items, ["m::types::Thing::owner"]);
     assert_eq!(
         removed.new_pointer.as_deref(),
         Some("/components/schemas/Thing/properties")
@@ -373,7 +373,7 @@ fn deprecation_beside_a_ref_with_sunset() {
     let f = &findings[0];
     assert_eq!(verdicts(f), (N, N));
     assert!(f.summary.contains("x-sunset 2027-01-01"), "{}", f.summary);
-    assert_eq!(f.rust_items, ["m::Thing::kind"]);
+    assert_eq!(f.rust_items, ["m::types::Thing::kind"]);
     assert_eq!(
         f.new_pointer.as_deref(),
         Some("/components/schemas/Thing/properties/kind/deprecated")
@@ -490,7 +490,7 @@ fn schema_renamed_unchanged_is_a_rename_not_type_changes() {
     assert_eq!(ids(&findings), ["m/schema-renamed/Person"]);
     let f = &findings[0];
     assert_eq!(verdicts(f), (N, B));
-    assert_eq!(f.rust_items, ["m::Owner", "m::Person"]);
+    assert_eq!(f.rust_items, ["m::types::Owner", "m::types::Person"]);
 }
 
 #[test]
@@ -554,7 +554,7 @@ fn changes_behind_items_additional_properties_and_compositions_are_reached() {
     }
     assert_eq!(
         find(&findings, "m/deprecated/Thing.notes[].text").rust_items,
-        ["m::ThingNotesItem::text"]
+        ["m::types::ThingNotesItem::text"]
     );
     assert_eq!(
         find(&findings, "m/format-changed/Tag.weight").new_pointer.as_deref(),

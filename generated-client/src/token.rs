@@ -1,0 +1,241 @@
+//! OAuth2 client-credentials tokens: fetched once, shared, replaced before they expire.
+//!
+//! `POST /v2/auth/oauth2-token` with a form body (`client_id`, `client_secret`,
+//! `grant_type=client_credentials`) answers `access_token`, `expires_in` (seconds),
+//! `token_type`. The token is cached until `expires_in - refresh_margin`. Concurrent
+//! callers finding no valid token share ONE request: the cache sits behind an async mutex
+//! held across the fetch, so the others wait for it and then read its result (a failure
+//! too, so that fifty callers do not hammer a failing endpoint one after another).
+
+use crate::config::Credentials;
+use crate::error::ApiErrorBody;
+use crate::logging::{self, OperationMeta};
+use crate::runtime::Shared;
+use crate::secret::Secret;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The token endpoint, as the log shows it (it is in the `auth` document, which may be off).
+pub(crate) const TOKEN_OPERATION: OperationMeta = OperationMeta {
+    operation_id: "fetchOauth2Token",
+    method: "POST",
+    path: "/v2/auth/oauth2-token",
+};
+
+/// The `operation_id` progenitor gives the token endpoint (its method name).
+pub(crate) const TOKEN_RUST_NAME: &str = "fetch_oauth2_token";
+
+/// Assumed lifetime when the token response has no `expires_in`: Spotnana's documented
+/// default of 30 minutes; a 401 earlier than that still triggers one refresh.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
+
+#[derive(Clone)]
+struct Cached {
+    token: Secret,
+    expires_at: Instant,
+}
+
+struct State {
+    cached: Option<Cached>,
+    /// The last failed fetch: when it ended, and why.
+    failure: Option<(Instant, String)>,
+}
+
+/// The token cache of one [`crate::Spotnana`] (shared by all its API clients and clones).
+pub(crate) struct TokenSource {
+    credentials: Credentials,
+    margin: Duration,
+    state: tokio::sync::Mutex<State>,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No token in here, ever; whether one is cached is not worth a lock either.
+        f.debug_struct("TokenSource")
+            .field("credentials", &self.credentials)
+            .field("refresh_margin", &self.margin)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<i64>,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+impl TokenSource {
+    pub(crate) fn new(credentials: Credentials, margin: Duration) -> Self {
+        Self {
+            credentials,
+            margin,
+            state: tokio::sync::Mutex::new(State {
+                cached: None,
+                failure: None,
+            }),
+        }
+    }
+
+    /// A token valid for at least the refresh margin, fetching one if needed.
+    pub(crate) async fn token(&self, shared: &Shared) -> Result<Secret, String> {
+        let asked = Instant::now();
+        let mut state = self.state.lock().await;
+        if let Some(cached) = &state.cached
+            && Instant::now() + self.margin < cached.expires_at
+        {
+            return Ok(cached.token.clone());
+        }
+        // Someone else's fetch failed while we waited for the lock: share its outcome.
+        if let Some((at, reason)) = &state.failure
+            && *at >= asked
+        {
+            return Err(reason.clone());
+        }
+        self.fetch_into(&mut state, shared).await
+    }
+
+    /// A token other than `rejected` (which got a 401): the cached one if another caller
+    /// already replaced it, else a new one.
+    pub(crate) async fn replace(&self, shared: &Shared, rejected: &Secret) -> Result<Secret, String> {
+        let asked = Instant::now();
+        let mut state = self.state.lock().await;
+        if let Some(cached) = &state.cached
+            && cached.token != *rejected
+            && Instant::now() + self.margin < cached.expires_at
+        {
+            return Ok(cached.token.clone());
+        }
+        if let Some((at, reason)) = &state.failure
+            && *at >= asked
+        {
+            return Err(reason.clone());
+        }
+        state.cached = None;
+        self.fetch_into(&mut state, shared).await
+    }
+
+    async fn fetch_into(&self, state: &mut State, shared: &Shared) -> Result<Secret, String> {
+        match self.fetch(shared).await {
+            Ok(cached) => {
+                let token = cached.token.clone();
+                state.cached = Some(cached);
+                state.failure = None;
+                Ok(token)
+            }
+            Err(reason) => {
+                shared.metrics.auth_failure();
+                tracing::error!(target: "spotnana", operation = TOKEN_OPERATION.operation_id, reason = %reason, "could not obtain an access token");
+                state.failure = Some((Instant::now(), reason.clone()));
+                Err(reason)
+            }
+        }
+    }
+
+    /// One token request, retried on transport errors and retryable statuses (asking for a
+    /// token twice has no effect beyond the token).
+    async fn fetch(&self, shared: &Shared) -> Result<Cached, String> {
+        let url = format!("{}{}", shared.base_url, TOKEN_OPERATION.path);
+        let form = [
+            ("client_id", self.credentials.client_id.as_str()),
+            ("client_secret", self.credentials.client_secret.expose()),
+            ("grant_type", "client_credentials"),
+        ];
+        let policy = &shared.retry;
+        let mut delays = policy.delays();
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            shared.metrics.token_request();
+            let mut request = shared
+                .http
+                .post(&url)
+                .header(reqwest::header::USER_AGENT, crate::config::USER_AGENT)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&form);
+            if let Some(timeout) = shared.attempt_timeout(started) {
+                request = request.timeout(timeout);
+            }
+            let sent = Instant::now();
+            let result = request.send().await;
+            let latency = sent.elapsed();
+            let last = attempt >= policy.max_attempts;
+            match result {
+                Err(e) => {
+                    let kind = crate::runtime::transport_failure(&e);
+                    logging::attempt(&TOKEN_OPERATION, attempt, None, latency, None, Some(kind));
+                    if last || !crate::retry::is_retryable_transport(&e) {
+                        return Err(format!("token request failed after {attempt} attempt(s): {kind}"));
+                    }
+                    if !shared.wait(delays.next(), started).await {
+                        return Err(format!("token request failed: {kind}; no time left to retry"));
+                    }
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = crate::retry::retry_after(response.headers());
+                    if status.is_success() {
+                        logging::attempt(&TOKEN_OPERATION, attempt, Some(status.as_u16()), latency, None, None);
+                        let bytes = response.bytes().await.map_err(|e| {
+                            format!(
+                                "reading the token response failed: {}",
+                                crate::runtime::transport_failure(&e)
+                            )
+                        })?;
+                        // Never quote this body: it is the token.
+                        let parsed: TokenResponse = serde_json::from_slice(&bytes)
+                            .map_err(|e| format!("the token response did not decode ({:?} error)", e.classify()))?;
+                        if let Some(kind) = &parsed.token_type
+                            && !kind.eq_ignore_ascii_case("bearer")
+                        {
+                            return Err(format!(
+                                "the token endpoint issued a {kind:?} token, not a bearer token"
+                            ));
+                        }
+                        if parsed.access_token.is_empty() {
+                            return Err("the token endpoint issued an empty access token".into());
+                        }
+                        let lifetime = parsed
+                            .expires_in
+                            .and_then(|s| u64::try_from(s).ok())
+                            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+                        if lifetime <= self.margin {
+                            tracing::warn!(target: "spotnana", lifetime_secs = lifetime.as_secs(), refresh_margin_secs = self.margin.as_secs(), "the token lives no longer than the refresh margin: every call will fetch a new one; lower the refresh margin");
+                        }
+                        return Ok(Cached {
+                            token: Secret::new(parsed.access_token),
+                            expires_at: sent + lifetime,
+                        });
+                    }
+                    let body = response.bytes().await.ok().and_then(|b| ApiErrorBody::from_slice(&b));
+                    let debug_identifier = body.as_ref().and_then(|b| b.debug_identifier.clone());
+                    logging::attempt(
+                        &TOKEN_OPERATION,
+                        attempt,
+                        Some(status.as_u16()),
+                        latency,
+                        debug_identifier.as_deref(),
+                        None,
+                    );
+                    if !last && crate::retry::is_retryable_status(status) {
+                        let delay = retry_after.or_else(|| delays.next());
+                        if shared.wait(delay, started).await {
+                            continue;
+                        }
+                    }
+                    let codes = body.as_ref().map(ApiErrorBody::codes).filter(|c| !c.is_empty());
+                    return Err(format!(
+                        "the token endpoint answered HTTP {status}{}{}",
+                        codes.map(|c| format!(" ({c})")).unwrap_or_default(),
+                        debug_identifier
+                            .map(|d| format!(", debugIdentifier {d}"))
+                            .unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+    }
+}

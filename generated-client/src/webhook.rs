@@ -1,0 +1,244 @@
+//! Verifying Spotnana's webhook deliveries.
+//!
+//! Each delivery carries three headers: `x-spotnana-webhook-id`,
+//! `x-spotnana-webhook-timestamp` (Unix seconds) and `x-spotnana-webhook-signature`. The
+//! signature is `base64(HMAC-SHA256(key, "{id}.{timestamp}.{raw body}"))` where the key is the
+//! base64 after the `whsec_` prefix of the endpoint's secret. During a key rotation the header
+//! holds several space-separated signatures, each possibly prefixed `v1,`; one match is
+//! enough. Timestamps further than the tolerance (default 5 minutes) in the past *or* the
+//! future are rejected, which bounds replays. Comparison is constant-time.
+//!
+//! The published documents define no webhook payload schema, so the body comes back as
+//! [`serde_json::Value`] in a [`WebhookDelivery`], with [`WebhookDelivery::parse`] to read it
+//! into a type of your own.
+
+use crate::secret::Secret;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+/// The header map [`WebhookVerifier::verify`] takes (the `http` crate's, as axum, hyper and
+/// reqwest use).
+pub use http::HeaderMap;
+use sha2::Sha256;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use subtle::ConstantTimeEq;
+
+/// Header holding the delivery id.
+pub const HEADER_ID: &str = "x-spotnana-webhook-id";
+/// Header holding the delivery time, Unix seconds.
+pub const HEADER_TIMESTAMP: &str = "x-spotnana-webhook-timestamp";
+/// Header holding the signature(s).
+pub const HEADER_SIGNATURE: &str = "x-spotnana-webhook-signature";
+
+/// Default tolerance between the delivery's timestamp and this machine's clock.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Why a delivery was rejected: one variant per failure, so a receiver can count them apart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The webhook secret is not `whsec_<base64>` (or its base64 is malformed).
+    #[error("the webhook secret is malformed: {0}")]
+    MalformedSecret(&'static str),
+    /// A required header is absent (or not visible ASCII).
+    #[error("header {0} is missing")]
+    MissingHeader(&'static str),
+    /// The timestamp header is not Unix seconds.
+    #[error("header x-spotnana-webhook-timestamp is not a Unix timestamp in seconds")]
+    BadTimestamp,
+    /// The timestamp is older than the tolerance allows (a replay, or a long delay).
+    #[error("the delivery is {age_secs} s old, beyond the tolerance of {tolerance_secs} s")]
+    Stale {
+        /// How old.
+        age_secs: u64,
+        /// The tolerance.
+        tolerance_secs: u64,
+    },
+    /// The timestamp is further in the future than the tolerance allows.
+    #[error("the delivery is dated {ahead_secs} s in the future, beyond the tolerance of {tolerance_secs} s")]
+    Future {
+        /// How far ahead.
+        ahead_secs: u64,
+        /// The tolerance.
+        tolerance_secs: u64,
+    },
+    /// A signature in the header is not base64 of the right length.
+    #[error("a signature in x-spotnana-webhook-signature is not valid base64 of an HMAC-SHA256")]
+    MalformedSignature,
+    /// No signature in the header matches the body and secret.
+    #[error("no signature matched ({count} checked)")]
+    NoMatch {
+        /// How many signatures the header held.
+        count: usize,
+    },
+    /// The body is not JSON.
+    #[error("the body is not JSON: {0}")]
+    MalformedJson(String),
+}
+
+/// A verified delivery.
+#[derive(Debug, Clone)]
+pub struct WebhookDelivery {
+    /// `x-spotnana-webhook-id`: stable across retries of the same delivery (deduplicate on it).
+    pub id: String,
+    /// `x-spotnana-webhook-timestamp`.
+    pub timestamp: u64,
+    /// The event type, from the payload's `eventType` (or `type`) when it has one.
+    pub event_type: Option<String>,
+    /// The JSON payload.
+    pub payload: serde_json::Value,
+}
+
+impl WebhookDelivery {
+    /// Reads the payload into a type of your own.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.payload)
+    }
+}
+
+/// Verifies deliveries for one endpoint secret.
+#[derive(Clone)]
+pub struct WebhookVerifier {
+    key: Secret,
+    tolerance: Duration,
+}
+
+impl std::fmt::Debug for WebhookVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookVerifier")
+            .field("key", &self.key)
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+impl WebhookVerifier {
+    /// A verifier for the endpoint secret `whsec_<base64>` (the prefix is optional).
+    pub fn new(secret: &str) -> Result<Self, WebhookError> {
+        let encoded = secret.trim().strip_prefix("whsec_").unwrap_or(secret.trim());
+        if encoded.is_empty() {
+            return Err(WebhookError::MalformedSecret("empty"));
+        }
+        let key = STANDARD
+            .decode(encoded)
+            .map_err(|_| WebhookError::MalformedSecret("not base64 after `whsec_`"))?;
+        // The key is bytes; keep it as base64 text inside a Secret so it never prints.
+        Ok(Self {
+            key: Secret::new(STANDARD.encode(key)),
+            tolerance: DEFAULT_TOLERANCE,
+        })
+    }
+
+    /// Accept timestamps within `tolerance` of now (both directions).
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Verifies a delivery from its headers and *raw* body (as received, before any JSON
+    /// parsing), at the current time. Logs the outcome (id, event type, verified or why not).
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookDelivery, WebhookError> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        self.verify_at(headers, body, now)
+    }
+
+    /// [`WebhookVerifier::verify`] at a given time (Unix seconds).
+    pub fn verify_at(&self, headers: &HeaderMap, body: &[u8], now: u64) -> Result<WebhookDelivery, WebhookError> {
+        let result = self.check(headers, body, now);
+        let id = headers.get(HEADER_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+        match &result {
+            Ok(delivery) => tracing::info!(
+                target: "spotnana::webhook",
+                id,
+                event_type = delivery.event_type.as_deref().unwrap_or(""),
+                verified = true,
+                "webhook delivery verified"
+            ),
+            Err(error) => tracing::warn!(
+                target: "spotnana::webhook",
+                id,
+                verified = false,
+                reason = %error,
+                "webhook delivery rejected"
+            ),
+        }
+        result
+    }
+
+    fn check(&self, headers: &HeaderMap, body: &[u8], now: u64) -> Result<WebhookDelivery, WebhookError> {
+        let header = |name: &'static str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .ok_or(WebhookError::MissingHeader(name))
+        };
+        let id = header(HEADER_ID)?;
+        let timestamp_text = header(HEADER_TIMESTAMP)?;
+        let signatures = header(HEADER_SIGNATURE)?;
+        let timestamp: u64 = timestamp_text.parse().map_err(|_| WebhookError::BadTimestamp)?;
+        let tolerance_secs = self.tolerance.as_secs();
+        if now > timestamp && now - timestamp > tolerance_secs {
+            return Err(WebhookError::Stale {
+                age_secs: now - timestamp,
+                tolerance_secs,
+            });
+        }
+        if timestamp > now && timestamp - now > tolerance_secs {
+            return Err(WebhookError::Future {
+                ahead_secs: timestamp - now,
+                tolerance_secs,
+            });
+        }
+
+        let key = STANDARD
+            .decode(self.key.expose())
+            .map_err(|_| WebhookError::MalformedSecret("not base64"))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes keys of any length");
+        mac.update(id.as_bytes());
+        mac.update(b".");
+        mac.update(timestamp_text.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let expected = mac.finalize().into_bytes();
+
+        let mut count = 0;
+        let mut matched = false;
+        for candidate in signatures.split_ascii_whitespace() {
+            count += 1;
+            let encoded = candidate.strip_prefix("v1,").unwrap_or(candidate);
+            let decoded = STANDARD.decode(encoded).map_err(|_| WebhookError::MalformedSignature)?;
+            if decoded.len() != expected.len() {
+                return Err(WebhookError::MalformedSignature);
+            }
+            // Constant-time, and no early exit: timing reveals neither which signature
+            // matched nor how much of it.
+            matched |= bool::from(decoded.ct_eq(expected.as_slice()));
+        }
+        if !matched {
+            return Err(WebhookError::NoMatch { count });
+        }
+
+        let payload: serde_json::Value = serde_json::from_slice(body)
+            // serde's position only: its message could quote the body.
+            .map_err(|e| {
+                WebhookError::MalformedJson(format!(
+                    "{:?} error at line {} column {}",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                ))
+            })?;
+        let event_type = ["eventType", "type", "event_type"]
+            .iter()
+            .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+            .map(str::to_string);
+        Ok(WebhookDelivery {
+            id: id.to_string(),
+            timestamp,
+            event_type,
+            payload,
+        })
+    }
+}

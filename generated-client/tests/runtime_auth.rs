@@ -1,0 +1,253 @@
+//! Tokens: one fetch for many callers, refresh on expiry, one refresh on 401.
+
+mod common;
+
+use common::*;
+use spotnana::Spotnana;
+use std::time::Duration;
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_calls_without_a_token_cause_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_string(format!(
+            "client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}&grant_type=client_credentials"
+        )))
+        // A slow token endpoint, so that the fifty calls really wait on the same fetch.
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("tok-shared", 3600))
+                .set_delay(Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .and(header("authorization", "Bearer tok-shared"))
+        .respond_with(api_users_ok())
+        .expect(50)
+        .mount(&server)
+        .await;
+
+    let spotnana = client(&server, fast_retry(1));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let spotnana = spotnana.clone();
+        // Spawned: the generated futures, hooks included, must be Send.
+        calls.spawn(async move {
+            spotnana
+                .auth()
+                .get_api_users(None, None)
+                .await
+                .map_err(spotnana::Error::from)
+        });
+    }
+    let mut ok = 0;
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call");
+        ok += 1;
+    }
+    assert_eq!(ok, 50);
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 1);
+    assert_eq!(spotnana.metrics().token_requests(), 1);
+    assert_eq!(spotnana.metrics().auth_failures(), 0);
+}
+
+#[tokio::test]
+async fn a_cached_token_is_reused() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1", None).await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(api_users_ok())
+        .expect(3)
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(1));
+    for _ in 0..3 {
+        spotnana.auth().get_api_users(None, None).await.unwrap();
+    }
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 1);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed() {
+    let server = MockServer::start().await;
+    // Tokens live 30 s; with a refresh margin of 60 s each is already due for replacement
+    // when the next call looks at it, so every call must fetch a fresh one.
+    for token in ["tok-1", "tok-2"] {
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(token, 30)))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    for token in ["tok-1", "tok-2"] {
+        Mock::given(method("GET"))
+            .and(path(API_USERS_PATH))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(api_users_ok())
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let spotnana = Spotnana::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(1))
+        .refresh_margin(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+    assert_eq!(spotnana.metrics().token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_401_causes_one_refresh_and_one_retry() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-old", Some(1)).await;
+    mount_token(&server, "tok-new", Some(1)).await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .and(header("authorization", "Bearer tok-old"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"debugIdentifier": "dbg-401"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .and(header("authorization", "Bearer tok-new"))
+        .respond_with(api_users_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(1));
+    let users = spotnana.auth().get_api_users(None, None).await.unwrap().into_inner();
+    assert_eq!(users.total_count, Some(1));
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+    assert_eq!(count(&server, "GET", API_USERS_PATH).await, 2);
+    assert_eq!(spotnana.metrics().auth_failures(), 1);
+}
+
+#[tokio::test]
+async fn a_second_401_is_an_authentication_error() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-a", Some(1)).await;
+    mount_token(&server, "tok-b", Some(1)).await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "debugIdentifier": "dbg-denied",
+            "errorMessages": [{"errorCode": "UNAUTHENTICATED", "message": "token rejected"}]
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(4));
+    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    match &error {
+        spotnana::Error::Authentication { status, context, .. } => {
+            assert_eq!(status.map(|s| s.as_u16()), Some(401));
+            assert_eq!(context.operation, Some("getApiUsers"));
+            assert_eq!(context.path, Some("/v2/api-users"));
+        }
+        other => panic!("expected an authentication error, got {other:?}"),
+    }
+    assert_eq!(error.debug_identifier(), Some("dbg-denied"));
+    assert!(!error.is_retryable());
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2, "one refresh only");
+    assert_eq!(count(&server, "GET", API_USERS_PATH).await, 2, "one retry only");
+    assert_eq!(spotnana.metrics().auth_failures(), 2);
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_an_authentication_error_and_counted() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({
+            "debugIdentifier": "dbg-token",
+            "errorMessages": [{"errorCode": "INVALID_CLIENT"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .respond_with(api_users_ok())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(3));
+    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let spotnana::Error::Authentication { reason, status, .. } = &error else {
+        panic!("expected an authentication error, got {error:?}");
+    };
+    assert_eq!(*status, None, "no API response: the token endpoint failed");
+    assert!(
+        reason.contains("403") && reason.contains("dbg-token") && reason.contains("INVALID_CLIENT"),
+        "{reason}"
+    );
+    assert_eq!(spotnana.metrics().auth_failures(), 1);
+}
+
+#[tokio::test]
+async fn the_token_endpoint_call_itself_carries_no_bearer_and_every_call_a_user_agent() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok-1", None).await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .respond_with(api_users_ok())
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(1));
+    // Built through serde: independent of whether the generated structs allow literals.
+    let body: spotnana::auth::types::OAuthTokenRequest = serde_json::from_value(serde_json::json!({
+        "client_id": "someone", "client_secret": "else", "grant_type": "client_credentials"
+    }))
+    .unwrap();
+    spotnana.auth().fetch_oauth2_token(&body).await.unwrap();
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let user_agent = format!("spotnana-rust/{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(requests.len(), 3, "explicit token call, runtime token fetch, API call");
+    for r in &requests {
+        assert_eq!(
+            r.headers.get("user-agent").unwrap().to_str().unwrap(),
+            user_agent,
+            "{}",
+            r.url
+        );
+    }
+    let explicit = &requests[0];
+    assert!(String::from_utf8_lossy(&explicit.body).contains("client_id=someone"));
+    assert!(explicit.headers.get("authorization").is_none());
+    assert_eq!(
+        requests[2].headers.get("authorization").unwrap().to_str().unwrap(),
+        "Bearer tok-1"
+    );
+}
+
+#[tokio::test]
+async fn without_credentials_requests_carry_no_authorization() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .respond_with(api_users_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests[0].headers.get("authorization").is_none());
+    assert_eq!(spotnana.metrics().token_requests(), 0);
+}

@@ -1,0 +1,236 @@
+//! A whole session with failures, logged into a buffer: no secret, token, webhook secret or
+//! x-pii value may appear in any line, nor in `Debug`/`Display` of the config, the client or
+//! the errors.
+
+mod common;
+
+use common::*;
+use std::sync::{Arc, Mutex};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Every formatted log line, shared with the test.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+const TOKEN_A: &str = "TOKEN-AAA-must-not-leak";
+const TOKEN_B: &str = "TOKEN-BBB-must-not-leak";
+const WEBHOOK_SECRET: &str = "whsec_c3BvdG5hbmEtdGVzdC13ZWJob29rLWtleS0zMmJ5dGU=";
+const WEBHOOK_KEY_B64: &str = "c3BvdG5hbmEtdGVzdC13ZWJob29rLWtleS0zMmJ5dGU";
+/// Values placed in x-pii properties (`email`, `given`, `family1`, `dob`, `docId`).
+const PII: [&str; 5] = ["jane.doe@example.com", "Janetta", "Doeberry", "1980-02-03", "P1234567"];
+
+fn pii_body(extra: serde_json::Value) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "email": PII[0],
+        "name": {"given": PII[1], "family1": PII[2]},
+        "dob": PII[3],
+        "passport": {"docId": PII[4]},
+    });
+    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    body
+}
+
+#[tokio::test]
+async fn a_session_with_failures_logs_no_secret_token_or_pii() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    // Current-thread test runtime: the guard covers every task of the session.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut shown = Vec::<String>::new();
+
+    // 1. The token endpoint fails: an authentication error, counted.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({
+            "debugIdentifier": "dbg-token-403", "errorMessages": [{"errorCode": "INVALID_CLIENT"}],
+            "client_secret": CLIENT_SECRET
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // 2. Then tokens A and B; A gets a 401, B works.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(TOKEN_A, 3600)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(TOKEN_B, 3600)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .and(header("authorization", format!("Bearer {TOKEN_A}").as_str()))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    // 3. With B: a 429, a 503, then a 404 whose body carries x-pii values, then a 200 whose
+    //    body does not decode and carries x-pii values.
+    let with_b = || {
+        Mock::given(method("GET"))
+            .and(path(API_USERS_PATH))
+            .and(header("authorization", format!("Bearer {TOKEN_B}").as_str()))
+    };
+    with_b()
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    with_b()
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    with_b()
+        .respond_with(ResponseTemplate::new(404).set_body_json(pii_body(serde_json::json!({
+            "debugIdentifier": "dbg-404-pii",
+            "errorMessages": [{"errorCode": "USER_NOT_FOUND", "message": "no such user"}]
+        }))))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    with_b()
+        .respond_with(ResponseTemplate::new(200).set_body_json(pii_body(serde_json::json!({"apiUsers": "not-a-list"}))))
+        .mount(&server)
+        .await;
+
+    let builder = spotnana::Spotnana::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(4));
+    shown.push(format!("{builder:?}"));
+    let spotnana = builder.build().unwrap();
+
+    let token_failure = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
+    assert!(
+        matches!(token_failure, spotnana::Error::Authentication { .. }),
+        "{token_failure:?}"
+    );
+    // 401 with A → refresh to B → 429 → 503 → 404 with PII.
+    let not_found = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
+    assert_eq!(not_found.status().map(|s| s.as_u16()), Some(404), "{not_found:?}");
+    assert_eq!(not_found.debug_identifier(), Some("dbg-404-pii"));
+    let decode = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
+    let spotnana::Error::Decode { excerpt, .. } = &decode else {
+        panic!("expected a decode error, got {decode:?}");
+    };
+    assert!(excerpt.contains("[redacted]"), "{excerpt}");
+    assert!(
+        excerpt.contains("not-a-list"),
+        "the excerpt keeps what is not personal: {excerpt}"
+    );
+    assert_eq!(spotnana.metrics().auth_failures(), 2, "the token failure and the 401");
+
+    // 4. A second 401 after the refresh: an authentication error (fresh server: always 401).
+    let denied_server = MockServer::start().await;
+    mount_token(&denied_server, TOKEN_A, Some(1)).await;
+    mount_token(&denied_server, TOKEN_B, None).await;
+    Mock::given(method("GET"))
+        .and(path(API_USERS_PATH))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(pii_body(serde_json::json!({"debugIdentifier": "dbg-401"}))),
+        )
+        .mount(&denied_server)
+        .await;
+    let denied = spotnana::Spotnana::builder()
+        .base_url(denied_server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(2))
+        .build()
+        .unwrap();
+    let denied_error = spotnana::Error::from(denied.auth().get_api_users(None, None).await.unwrap_err());
+    assert!(
+        matches!(denied_error, spotnana::Error::Authentication { .. }),
+        "{denied_error:?}"
+    );
+
+    // 5. Webhooks: one rejected delivery, one with a bad secret.
+    let verifier = spotnana::WebhookVerifier::new(WEBHOOK_SECRET).unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-spotnana-webhook-id", "msg_1".parse().unwrap());
+    headers.insert("x-spotnana-webhook-timestamp", "1".parse().unwrap());
+    headers.insert("x-spotnana-webhook-signature", "v1,AAAA".parse().unwrap());
+    let webhook_error = verifier
+        .verify(&headers, br#"{"email":"jane.doe@example.com"}"#)
+        .unwrap_err();
+    shown.push(format!("{verifier:?}"));
+    shown.push(format!("{webhook_error:?} {webhook_error}"));
+
+    for error in [&token_failure, &not_found, &decode, &denied_error] {
+        shown.push(format!("{error:?}"));
+        shown.push(format!("{error:#?}"));
+        shown.push(error.to_string());
+    }
+    shown.push(format!("{spotnana:?}"));
+    shown.push(format!("{:?}", spotnana.auth()));
+    shown.push(format!("{denied:?}"));
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The log must have recorded the session (else the checks below prove nothing).
+    for expected in [
+        "operation=\"getApiUsers\"",
+        "path=\"/v2/api-users\"",
+        "operation=\"fetchOauth2Token\"",
+        "status=429",
+        "status=503",
+        "status=401",
+        "status=404",
+        "attempt=4",
+        "latency_ms=",
+        "debug_identifier=\"dbg-404-pii\"",
+        "debug_identifier=\"dbg-token-403\"",
+        "could not obtain an access token",
+        "webhook delivery rejected",
+    ] {
+        assert!(log.contains(expected), "log lacks {expected:?}:\n{log}");
+    }
+    let mut forbidden = vec![
+        CLIENT_SECRET,
+        TOKEN_A,
+        TOKEN_B,
+        WEBHOOK_SECRET,
+        WEBHOOK_KEY_B64,
+        "limit=7",
+    ];
+    forbidden.extend(PII);
+    for line in log.lines() {
+        for secret in &forbidden {
+            assert!(!line.contains(secret), "{secret:?} leaked into the log: {line}");
+        }
+    }
+    // Debug/Display: no secret, token or PII (the query string is fine there: not logged).
+    for text in &shown {
+        for secret in forbidden.iter().filter(|s| **s != "limit=7") {
+            assert!(!text.contains(secret), "{secret:?} leaked into Debug/Display: {text}");
+        }
+    }
+    assert!(
+        shown.iter().any(|s| s.contains(CLIENT_ID)),
+        "Debug shows the (non-secret) client id"
+    );
+}
