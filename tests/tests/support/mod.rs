@@ -1,6 +1,8 @@
 //! Shared helpers: where the workspace keeps its pinned documents.
 #![allow(dead_code)]
 
+pub mod sampler;
+
 use spotnana_codegen::manifest::{Api, Lock, Manifest};
 use std::path::PathBuf;
 

@@ -1,0 +1,263 @@
+//! The conformance test's machinery: Prism processes and the recording proxy.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// Where Prism is: `$PRISM`, else `target/prism/node_modules/.bin/prism` of the workspace.
+fn prism_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("PRISM") {
+        return PathBuf::from(path);
+    }
+    let path = super::support::workspace_root().join("target/prism/node_modules/.bin/prism");
+    assert!(
+        path.exists(),
+        "Stoplight Prism is missing at {}: install it with \
+         `npm install --no-save --prefix target/prism @stoplight/prism-cli@5.14.2` (from the workspace root; \
+         .ci/run does), or point PRISM at a prism binary. This test is never skipped.",
+        path.display()
+    );
+    path
+}
+
+/// A `prism mock --errors` process on one document, killed on drop (also on panic).
+pub struct Prism {
+    module: String,
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Prism {
+    pub fn spawn(module: &str, document: &Path) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let log = dir.path().join("prism.log");
+        let out = std::fs::File::create(&log).expect("Prism's log file");
+        let child = Command::new(prism_binary())
+            .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .arg(document)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("log file handle"))
+            .stderr(out)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", prism_binary().display()));
+        Self {
+            module: module.into(),
+            child,
+            port,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// Waits until Prism listens; fails with its log if it exits first.
+    pub fn wait_ready(&mut self) {
+        loop {
+            if let Some(status) = self.child.try_wait().expect("Prism's status") {
+                panic!(
+                    "Prism on the {} document exited ({status}) before listening:\n{}",
+                    self.module,
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            let listening = std::fs::read_to_string(&self.log)
+                .unwrap_or_default()
+                .contains("Prism is listening");
+            if listening && TcpStream::connect(self.addr()).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One request and Prism's response, as they went over the wire.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub status: u16,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Vec<u8>,
+}
+
+impl Exchange {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An HTTP/1.1 proxy recording every exchange: the client sends to it, it sends to Prism (the
+/// token endpoint to the Auth API's Prism), one upstream connection per request.
+pub struct Proxy {
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<Exchange>>>,
+}
+
+impl Proxy {
+    pub fn start(upstream: SocketAddr, token_upstream: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
+        let addr = listener.local_addr().expect("the proxy's address");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let log = shared.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, upstream, token_upstream, &log);
+                });
+            }
+        });
+        Self { addr, log }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn clear(&self) {
+        self.log.lock().unwrap().clear();
+    }
+
+    pub fn last(&self) -> Option<Exchange> {
+        self.log.lock().unwrap().last().cloned()
+    }
+}
+
+/// A message's start line, headers and body.
+type Message = (String, Vec<(String, String)>, Vec<u8>);
+
+/// Reads one message (the body de-chunked); `None` at end of stream.
+fn read_message(reader: &mut impl BufRead, is_response: bool) -> std::io::Result<Option<Message>> {
+    let mut start = String::new();
+    if reader.read_line(&mut start)? == 0 {
+        return Ok(None);
+    }
+    let start = start.trim_end().to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            break;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let mut body = Vec::new();
+    if let Some(length) = get("content-length") {
+        let length: usize = length.parse().unwrap_or(0);
+        body.resize(length, 0);
+        reader.read_exact(&mut body)?;
+    } else if get("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
+            if size == 0 {
+                let mut end = String::new();
+                reader.read_line(&mut end)?;
+                break;
+            }
+            let mut chunk = vec![0; size];
+            reader.read_exact(&mut chunk)?;
+            body.extend(chunk);
+            let mut crlf = [0; 2];
+            reader.read_exact(&mut crlf)?;
+        }
+    } else if is_response {
+        reader.read_to_end(&mut body)?;
+    }
+    Ok(Some((start, headers, body)))
+}
+
+fn write_message(
+    out: &mut impl Write,
+    start: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    close: bool,
+) -> std::io::Result<()> {
+    let mut head = format!("{start}\r\n");
+    for (k, v) in headers {
+        let skip = ["connection", "keep-alive", "content-length", "transfer-encoding"];
+        if !skip.iter().any(|s| k.eq_ignore_ascii_case(s)) {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: {}\r\n\r\n",
+        body.len(),
+        if close { "close" } else { "keep-alive" }
+    ));
+    out.write_all(head.as_bytes())?;
+    out.write_all(body)?;
+    out.flush()
+}
+
+fn serve(
+    client: TcpStream,
+    upstream: SocketAddr,
+    token_upstream: SocketAddr,
+    log: &Mutex<Vec<Exchange>>,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut writer = client;
+    while let Some((request_line, headers, body)) = read_message(&mut reader, false)? {
+        let target = request_line.split(' ').nth(1).unwrap_or_default();
+        let to = if target.starts_with("/v2/auth/oauth2-token") {
+            token_upstream
+        } else {
+            upstream
+        };
+        let mut headers = headers;
+        if to == token_upstream {
+            // Tokens come from the document's example, also in the dynamic rounds: a random
+            // `tokenType` is no bearer token and the runtime rightly refuses it.
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("prefer"));
+        }
+        let mut prism = TcpStream::connect(to)?;
+        write_message(&mut prism, &request_line, &headers, &body, true)?;
+        let mut response = BufReader::new(prism);
+        let (status_line, response_headers, response_body) = read_message(&mut response, true)?
+            .ok_or_else(|| std::io::Error::other("Prism closed the connection without a response"))?;
+        let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        log.lock().unwrap().push(Exchange {
+            status,
+            response_headers: response_headers.clone(),
+            response_body: response_body.clone(),
+        });
+        write_message(&mut writer, &status_line, &response_headers, &response_body, false)?;
+    }
+    Ok(())
+}
