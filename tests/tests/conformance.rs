@@ -477,14 +477,9 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
                 let verdict = raw(&proxy, &method, &path, &composed).await;
                 tries.push(format!("{label}: {e}"));
                 match verdict {
-                    Some(v) if !v.iter().all(|v| v.starts_with("(response)")) => notes.push(format!(
-                        "{}, sent without the client, are rejected by Prism too: {}",
-                        source.values(),
-                        v.into_iter()
-                            .filter(|v| !v.starts_with("(response)"))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    )),
+                    Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
+                        notes.push(rejected_without_client(source.values(), v))
+                    }
                     Some(_) => tries.push(format!(
                         "{label}: OURS: Prism accepts the value that the generated type refuses"
                     )),
@@ -533,14 +528,9 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
             if !request_violations.is_empty() {
                 // Rejected: is it the document's value, or what the client made of it?
                 match raw(&proxy, &method, &path, &composed).await {
-                    Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => notes.push(format!(
-                        "{}, sent without the client, are rejected by Prism too: {}",
-                        source.values(),
-                        v.into_iter()
-                            .filter(|v| !v.starts_with("(response)"))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    )),
+                    Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
+                        notes.push(rejected_without_client(source.values(), v))
+                    }
                     Some(_) => tries.push(format!(
                         "{label}: OURS: the same values sent without the client pass Prism"
                     )),
@@ -933,4 +923,17 @@ async fn every_operation_through_prism() {
         "{}\n(rewrite the report with UPDATE_CONFORMANCE=1 once the change is intended)",
         problems.join("\n")
     );
+}
+
+/// The note for values that Prism rejects even when sent without the client: the document's
+/// fault, with Prism's request violations (response ones are judged elsewhere).
+fn rejected_without_client(values: &str, violations: Vec<String>) -> String {
+    let request: Vec<String> = violations
+        .into_iter()
+        .filter(|v| !v.starts_with("(response)"))
+        .collect();
+    format!(
+        "{values}, sent without the client, are rejected by Prism too: {}",
+        request.join("; ")
+    )
 }
