@@ -49,6 +49,8 @@ pub struct Generated {
     pub report: Report,
     /// Number of operations in the document (each is a method of the generated `Client`).
     pub operations: usize,
+    /// Component schemas of the document (after the fix-ups).
+    pub components: usize,
     /// Components taken from the `common` module instead of generated here.
     pub shared: usize,
     /// String enums opened to unknown values (see [`open_enums`]).
@@ -67,6 +69,14 @@ pub struct GeneratedSet {
     pub common_report: Report,
     /// Per document, in input order.
     pub apis: Vec<(String, Generated)>,
+}
+
+impl GeneratedSet {
+    /// Rust types generated for component schemas: one per shared component in `common`,
+    /// plus, per API, one per component it does not take from `common`.
+    pub fn component_types(&self) -> usize {
+        self.common_types + self.apis.iter().map(|(_, g)| g.components - g.shared).sum::<usize>()
+    }
 }
 
 /// How generated modules refer to each other.
@@ -98,6 +108,8 @@ struct Prepared {
     report: Report,
     operations: usize,
     multipart: Vec<transform::MultipartOperation>,
+    /// Components renamed by [`share::unify_renumbered_components`] (from → to).
+    renamed: std::collections::BTreeMap<String, String>,
 }
 
 fn prepare(document: &str, bytes: &[u8]) -> Result<Prepared, Error> {
@@ -113,16 +125,36 @@ fn prepare(document: &str, bytes: &[u8]) -> Result<Prepared, Error> {
         report,
         operations,
         multipart,
+        renamed: Default::default(),
     })
 }
 
 /// Generates every document, with the components they define identically generated once
 /// (see [`share`]). The output is deterministic for the same inputs in the same order.
 pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<GeneratedSet, Error> {
-    let prepared = inputs
+    let mut prepared = inputs
         .iter()
         .map(|(name, bytes)| prepare(name, bytes))
         .collect::<Result<Vec<_>, _>>()?;
+    if prepared.len() > 1 {
+        let mut docs: Vec<(&str, &mut serde_json::Value)> =
+            prepared.iter_mut().map(|p| (p.name.as_str(), &mut p.doc)).collect();
+        let mut renamed = share::unify_renumbered_components(&mut docs);
+        for p in &mut prepared {
+            p.renamed = renamed.remove(&p.name).unwrap_or_default();
+            let places = p
+                .renamed
+                .iter()
+                .map(|(from, to)| {
+                    (
+                        format!("/components/schemas/{}", walk::escape(from)),
+                        format!("renamed {to}: the same schema as {to} in another document"),
+                    )
+                })
+                .collect();
+            p.report.insert("unify_renumbered_components", Changes { places });
+        }
+    }
     let docs: Vec<(&str, &serde_json::Value)> = prepared.iter().map(|p| (p.name.as_str(), &p.doc)).collect();
     let plan = if prepared.len() > 1 {
         share::plan(&docs)
@@ -176,6 +208,7 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
             &unions,
             &deprecations::plan(&p.doc),
             &reexports,
+            &p.renamed,
         )?;
         let mut report = p.report;
         dispatched.record(&mut report);
@@ -188,6 +221,11 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
             code,
             report,
             operations: p.operations,
+            components: p
+                .doc
+                .pointer("/components/schemas")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, |m| m.len()),
             shared: shared.len(),
             open_enums: opened.len(),
         };
@@ -238,6 +276,7 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
         &unions::plan(&doc),
         &deprecations::plan(&doc),
         &[],
+        &Default::default(),
     )?;
     Ok((code, impls, dispatched))
 }
@@ -336,15 +375,18 @@ fn format_tokens(
     unions: &unions::UnionPlan,
     deprecated: &deprecations::DeprecationPlan,
     reexports: &[String],
+    renamed: &std::collections::BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>, Dispatched), Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
         document: document.into(),
         reason: e.to_string(),
     })?;
-    share::reexport_in_types(&mut file, reexports).map_err(|reason| Error::Syntax {
-        document: document.into(),
-        reason,
-    })?;
+    share::reexport_in_types(&mut file, reexports)
+        .and_then(|()| share::alias_renamed_in_types(&mut file, renamed))
+        .map_err(|reason| Error::Syntax {
+            document: document.into(),
+            reason,
+        })?;
     let opened = open_enums::open_string_enums(&mut file);
     let constructed = additive::non_exhaustive_structs(&mut file);
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);

@@ -111,6 +111,95 @@ pub fn plan(docs: &[(&str, &Value)]) -> SharePlan {
     SharePlan { common, shared_by }
 }
 
+/// Gives back its plain name to a component that a document's bundler renumbered.
+///
+/// Spotnana's bundler appends a number to a component name it already saw under another
+/// definition while bundling (trip's `CancellationPolicy2`), even when the bundled document
+/// ends up without the plain name. The same schema is `CancellationPolicy` in another
+/// document; under two names it cannot be shared, and neither can what refers to it
+/// (`FareRules`, and through it `AirItin`, `AirLegInfo` … stay per API in air and trip).
+///
+/// A component `<Name><digits>` is renamed `<Name>` (and every `$ref` to it rewritten) when
+/// its document has no `<Name>` and another document defines `<Name>` with the identical
+/// schema; the Rust type takes the plain name, and [`alias_renamed_in_types`] keeps the
+/// document's name as an alias. Returns, per document, the renames (from → to).
+pub fn unify_renumbered_components(docs: &mut [(&str, &mut Value)]) -> BTreeMap<String, BTreeMap<String, String>> {
+    // Plain name → canonical texts it has in the documents defining it.
+    let mut plain: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, doc) in docs.iter() {
+        for (name, schema) in doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            plain.entry(name.clone()).or_default().insert(canonical(schema));
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (module, doc) in docs.iter_mut() {
+        let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+            continue;
+        };
+        let candidates: Vec<(String, String)> = schemas
+            .iter()
+            .filter_map(|(name, schema)| {
+                let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+                let renumbered = base.len() < name.len() && base.ends_with(|c: char| c.is_ascii_alphabetic());
+                (renumbered
+                    && !schemas.contains_key(base)
+                    && plain.get(base).is_some_and(|texts| texts.contains(&canonical(schema))))
+                .then(|| (name.clone(), base.to_string()))
+            })
+            .collect();
+        // Two renumberings that both match a plain definition cannot both take its name.
+        let renames: BTreeMap<String, String> = candidates
+            .iter()
+            .filter(|(_, base)| candidates.iter().filter(|(_, b)| b == base).count() == 1)
+            .cloned()
+            .collect();
+        if renames.is_empty() {
+            continue;
+        }
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .expect("checked above");
+        for (from, to) in &renames {
+            if let Some(schema) = schemas.remove(from) {
+                schemas.insert(to.clone(), schema);
+            }
+        }
+        let refs: BTreeMap<String, String> = renames
+            .iter()
+            .map(|(from, to)| {
+                (
+                    format!("#/components/schemas/{}", crate::walk::escape(from)),
+                    format!("#/components/schemas/{}", crate::walk::escape(to)),
+                )
+            })
+            .collect();
+        rewrite_refs(doc, &refs);
+        out.insert(module.to_string(), renames);
+    }
+    out
+}
+
+fn rewrite_refs(v: &mut Value, refs: &BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref")
+                && let Some(to) = refs.get(r.as_str())
+            {
+                *r = to.clone();
+            }
+            m.values_mut().for_each(|c| rewrite_refs(c, refs));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| rewrite_refs(c, refs)),
+        _ => {}
+    }
+}
+
 /// Order-independent text of a schema: object keys sorted, so documents that list the same
 /// keys in another order still share.
 fn canonical(v: &Value) -> String {
@@ -154,14 +243,7 @@ pub fn reexport_in_types(file: &mut syn::File, paths: &[String]) -> Result<(), S
     if paths.is_empty() {
         return Ok(());
     }
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("no `types` module to re-export shared types in")?;
+    let types = types_module(file).ok_or("no `types` module to re-export shared types in")?;
     let local: BTreeSet<String> = types.1.iter().filter_map(item_name).collect();
     for path in paths {
         let path: syn::Path = syn::parse_str(path).map_err(|e| format!("shared type path {path}: {e}"))?;
@@ -171,6 +253,33 @@ pub fn reexport_in_types(file: &mut syn::File, paths: &[String]) -> Result<(), S
         }
     }
     Ok(())
+}
+
+/// Keeps the names [`unify_renumbered_components`] replaced as aliases in `types`
+/// (`trip::types::CancellationPolicy2` is `CancellationPolicy`), since the document and its
+/// reference pages still use them.
+pub fn alias_renamed_in_types(file: &mut syn::File, renames: &BTreeMap<String, String>) -> Result<(), String> {
+    if renames.is_empty() {
+        return Ok(());
+    }
+    let types = types_module(file).ok_or("no `types` module for the aliases of renamed components")?;
+    for (from, to) in renames {
+        let alias = syn::Ident::new(&crate::sanitize_type_name(from), proc_macro2::Span::call_site());
+        let target = syn::Ident::new(&crate::sanitize_type_name(to), proc_macro2::Span::call_site());
+        let doc = format!("`{from}` of the document: the same schema as `{to}` in the other documents.");
+        types
+            .1
+            .push(syn::parse_quote!(#[doc = #doc] pub type #alias = #target;));
+    }
+    Ok(())
+}
+
+/// The items of the generated `types` module.
+fn types_module(file: &mut syn::File) -> Option<&mut (syn::token::Brace, Vec<syn::Item>)> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    })
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {
@@ -273,5 +382,55 @@ mod tests {
         let a = doc(json!({"X": {"type": "string", "enum": ["A"]}}));
         let b = doc(json!({"X": {"enum": ["A"], "type": "string"}}));
         assert_eq!(plan(&[("a", &a), ("b", &b)]).common.len(), 1);
+    }
+
+    #[test]
+    fn a_renumbered_component_gets_its_plain_name_back_and_shares() {
+        let policy = json!({"properties": {"fee": {"type": "number"}}});
+        let rules_a = json!({"properties": {"p": {"$ref": "#/components/schemas/CancellationPolicy"}}});
+        let rules_b = json!({"properties": {"p": {"$ref": "#/components/schemas/CancellationPolicy2"}}});
+        let mut a = doc(json!({"CancellationPolicy": policy, "FareRules": rules_a}));
+        // Another renumbering of the name, a different schema: it does not stand in the way.
+        let other = json!({"properties": {"cancellationPolicy": {"type": "string"}}});
+        let mut b = doc(json!({"CancellationPolicy1": other, "CancellationPolicy2": policy, "FareRules": rules_b}));
+        // Renumbered, but a different schema from the plain one elsewhere: left alone.
+        let mut c = doc(json!({"CancellationPolicy2": {"type": "string"}}));
+        let renamed = unify_renumbered_components(&mut [("a", &mut a), ("b", &mut b), ("c", &mut c)]);
+        assert_eq!(renamed.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(renamed["b"]["CancellationPolicy2"], "CancellationPolicy");
+        b["components"]["schemas"]
+            .as_object_mut()
+            .unwrap()
+            .remove("CancellationPolicy1");
+        assert_eq!(b, a, "same names, same references");
+        assert!(c.pointer("/components/schemas/CancellationPolicy2").is_some());
+        let plan = plan(&[("a", &a), ("b", &b)]);
+        assert_eq!(
+            plan.common.keys().collect::<Vec<_>>(),
+            ["CancellationPolicy", "FareRules"]
+        );
+    }
+
+    #[test]
+    fn a_document_defining_the_plain_name_keeps_its_renumbered_one() {
+        let x = json!({"type": "integer"});
+        let mut a = doc(json!({"Tax": x}));
+        let mut b = doc(json!({"Tax": {"type": "string"}, "Tax2": x}));
+        // Two renumberings of one name cannot both take it.
+        let mut c = doc(json!({"Tax2": x, "Tax3": x}));
+        let renamed = unify_renumbered_components(&mut [("a", &mut a), ("b", &mut b), ("c", &mut c)]);
+        assert!(renamed.is_empty(), "{renamed:?}");
+    }
+
+    #[test]
+    fn a_renamed_component_keeps_its_document_name_as_an_alias() {
+        let mut file: syn::File = syn::parse_quote! { pub mod types { pub struct CancellationPolicy; } };
+        let renames = BTreeMap::from([("CancellationPolicy2".to_string(), "CancellationPolicy".to_string())]);
+        alias_renamed_in_types(&mut file, &renames).unwrap();
+        let code = quote::ToTokens::to_token_stream(&file).to_string();
+        assert!(
+            code.contains("pub type CancellationPolicy2 = CancellationPolicy ;"),
+            "{code}"
+        );
     }
 }

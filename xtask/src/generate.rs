@@ -53,6 +53,12 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
             print_report(&generated.report);
         }
     }
+    println!(
+        "component schemas: {} definitions → {} Rust types ({} in common)",
+        set.apis.iter().map(|(_, g)| g.components).sum::<usize>(),
+        set.component_types(),
+        set.common_types
+    );
     Ok(())
 }
 

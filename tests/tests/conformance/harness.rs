@@ -22,7 +22,11 @@ fn prism_binary() -> PathBuf {
     path
 }
 
-/// A `prism mock --errors` process on one document, killed on drop (also on panic).
+/// A `prism mock` process on one document, killed on drop (also on panic).
+///
+/// Without `--errors`: Prism still answers an invalid request with `422` and its violations,
+/// and reports violations of its own response in the `sl-violations` header, but sends that
+/// response as it is (with `--errors` it would become a `500`), so the client reads it.
 pub struct Prism {
     module: String,
     child: Child,
@@ -41,7 +45,7 @@ impl Prism {
         let log = dir.path().join("prism.log");
         let out = std::fs::File::create(&log).expect("Prism's log file");
         let child = Command::new(prism_binary())
-            .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
             .arg(document)
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log file handle"))

@@ -3,6 +3,8 @@
 //! (one payload per `oneOf` member) and the conformance test (requests for Prism).
 
 use serde_json::{Map, Value, json};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Builds values from the document: examples first, then defaults, enum values, formats (like
 /// Redoc's sampler). With `examples: false`, only the schemas speak (defaults, enums, formats).
@@ -11,6 +13,53 @@ pub struct Sampler<'a> {
     pub examples: bool,
     /// Only required properties (a minimal request).
     pub required_only: bool,
+    /// When given, a `oneOf` takes the first member's value that is valid against the whole
+    /// union (exactly one member matches), not merely the first member that can be sampled.
+    pub unions: Option<&'a UnionCheck>,
+}
+
+/// Judges a sampled value against a `oneOf`/`anyOf` of the document with an independent
+/// JSON Schema 2020-12 validator (the `jsonschema` crate, formats checked as Prism's ajv does).
+///
+/// Redoc's sampler, like ours without this, takes the first member: when the document's
+/// members overlap (a filter whose member requires only the discriminator property accepts
+/// every other member's value too), that value matches two members and Prism rightly rejects
+/// it, although another member's value would match exactly one. Which member's value is
+/// valid is the validator's call, not ours.
+pub struct UnionCheck {
+    components: Value,
+    /// Validators by the union's schema text (refs inside point into `components`).
+    validators: RefCell<HashMap<String, jsonschema::Validator>>,
+}
+
+impl UnionCheck {
+    pub fn new(doc: &Value) -> Self {
+        UnionCheck {
+            components: doc.get("components").cloned().unwrap_or(Value::Null),
+            validators: RefCell::default(),
+        }
+    }
+
+    /// Whether `value` is valid against `union`, a schema of the document given to `new`.
+    pub fn accepts(&self, union: &Value, value: &Value) -> bool {
+        let key = union.to_string();
+        let mut validators = self.validators.borrow_mut();
+        if let std::collections::hash_map::Entry::Vacant(slot) = validators.entry(key.clone()) {
+            let root = json!({"allOf": [union], "components": self.components});
+            match jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&root)
+            {
+                Ok(v) => {
+                    slot.insert(v);
+                }
+                // A union the validator cannot compile is not judged: the first member stands.
+                Err(_) => return true,
+            }
+        }
+        validators[&key].is_valid(value)
+    }
 }
 
 /// Strings tried, in order, for a `pattern` without an example.
@@ -168,10 +217,23 @@ impl Sampler<'_> {
             return Some(Value::Object(merged));
         }
         if let Some(members) = schema.get("oneOf").or(schema.get("anyOf")).and_then(Value::as_array) {
-            return members
+            let mut candidates = members
                 .iter()
                 .enumerate()
-                .find_map(|(i, member)| self.member(schema, member, i, depth));
+                .filter_map(|(i, member)| self.member(schema, member, i, depth));
+            let Some(check) = self.unions else {
+                return candidates.next();
+            };
+            let mut first = None;
+            for candidate in candidates {
+                if check.accepts(schema, &candidate) {
+                    return Some(candidate);
+                }
+                first.get_or_insert(candidate);
+            }
+            // No member's value is valid against the union (members that accept each other's
+            // values): the first stands, and Prism's verdict names the document's defect.
+            return first;
         }
         let ty = match schema.get("type") {
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
