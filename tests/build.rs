@@ -60,16 +60,18 @@ fn main() {
 /// Writes `conformance_calls.rs` for tests/tests/conformance.rs: per generated method of every
 /// API's `Client`, a function that reads each argument from a JSON map (keyed by the method's
 /// parameter name), deserializes it into the parameter's owned type (inferred from the call),
-/// and calls the method. Generated from the same code generator as the `spotnana` crate, so the
-/// list is the client's, not ours to keep by hand.
+/// and calls the method. A multipart form is built through its `new` and `with_…` setters from
+/// the parts the test composes (see [`FORM_PARTS`]). Generated from the same code generator as
+/// the `spotnana` crate, so the list is the client's, not ours to keep by hand.
 fn conformance_calls(documents: &[(String, Vec<u8>)]) {
     let inputs: Vec<(&str, &[u8])> = documents.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
     let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut table = String::from("static CALLS: &[Call] = &[\n");
-    let mut functions = String::new();
+    let mut functions = String::from(FORM_PARTS);
     for (module, generated) in &set.apis {
         let file = syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{module}: {e}"));
+        let forms = forms(&file);
         for item in &file.items {
             let syn::Item::Impl(block) = item else { continue };
             let is_client =
@@ -92,6 +94,12 @@ fn conformance_calls(documents: &[(String, Vec<u8>)]) {
                         panic!("{module}::{method}: unnamed parameter")
                     };
                     let name = ident.ident.to_string();
+                    if let Some(form) = type_name(&pat.ty).and_then(|t| forms.get(&t)) {
+                        lets.push_str(&form.build(module, &format!("p{i}"), &name));
+                        args.push(format!("p{i}"));
+                        names.push(name);
+                        continue;
+                    }
                     let (binding, arg) = match shape(&pat.ty) {
                         Shape::RefStr => (format!("let p{i}: String = arg(a, {name:?})?;"), format!("&p{i}")),
                         Shape::Ref => (format!("let p{i} = arg(a, {name:?})?;"), format!("&p{i}")),
@@ -103,7 +111,6 @@ fn conformance_calls(documents: &[(String, Vec<u8>)]) {
                             format!("let p{i}: Option<_> = arg(a, {name:?})?;"),
                             format!("p{i}.as_ref()"),
                         ),
-                        Shape::Form => (format!("let p{i} = form(a, {name:?})?;"), format!("p{i}")),
                         Shape::Value => (format!("let p{i} = arg(a, {name:?})?;"), format!("p{i}")),
                     };
                     lets.push_str(&binding);
@@ -146,8 +153,6 @@ enum Shape {
     OptionStr,
     /// `Option<&'a T>`
     OptionRef,
-    /// `reqwest::multipart::Form`
-    Form,
     /// `T` or `Option<T>` by value
     Value,
 }
@@ -161,9 +166,6 @@ fn shape(ty: &syn::Type) -> Shape {
         syn::Type::Reference(_) => Shape::Ref,
         syn::Type::Path(p) => {
             let last = p.path.segments.last().expect("a type path has a segment");
-            if last.ident == "Form" {
-                return Shape::Form;
-            }
             if last.ident == "Option"
                 && let syn::PathArguments::AngleBracketed(generic) = &last.arguments
                 && let Some(syn::GenericArgument::Type(syn::Type::Reference(r))) = generic.args.first()
@@ -178,4 +180,127 @@ fn shape(ty: &syn::Type) -> Shape {
         }
         _ => Shape::Value,
     }
+}
+
+/// Helpers of the generated calls that build multipart forms, over the parts `form()` of
+/// conformance.rs returns by field name: a file part is `{"bytes", "file_name",
+/// "content_type"}`, any other `{"text"}`, read as JSON into the field's type when it is JSON
+/// (a component object), else as the string itself (a string, a string enum).
+const FORM_PARTS: &str = r#"
+fn form_file(parts: &std::collections::BTreeMap<String, serde_json::Value>, field: &str) -> Option<spotnana::FilePart> {
+    let part = parts.get(field)?;
+    let mut file = spotnana::FilePart::new(part["bytes"].as_str().unwrap_or_default().as_bytes().to_vec());
+    if let Some(name) = part.get("file_name").and_then(serde_json::Value::as_str) {
+        file = file.file_name(name);
+    }
+    if let Some(content_type) = part.get("content_type").and_then(serde_json::Value::as_str) {
+        file = file.content_type(content_type);
+    }
+    Some(file)
+}
+
+fn form_value<T: serde::de::DeserializeOwned>(
+    parts: &std::collections::BTreeMap<String, serde_json::Value>,
+    field: &str,
+) -> Result<Option<T>, String> {
+    let Some(part) = parts.get(field) else { return Ok(None) };
+    let text = part["text"].as_str().unwrap_or_default();
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_value(serde_json::Value::String(text.to_string())))
+        .map(Some)
+        .map_err(|e| format!("part `{field}` does not deserialize into its type: {e}"))
+}
+"#;
+
+/// A generated multipart form: how to build it.
+struct Form {
+    /// `new`'s parameters: (field, is a file).
+    required: Vec<(String, bool)>,
+    /// The optional parts: (field, setter, is a file).
+    optional: Vec<(String, String, bool)>,
+    ty: String,
+}
+
+impl Form {
+    /// Statements binding `var` to the form built from argument `arg`'s parts.
+    fn build(&self, module: &str, var: &str, arg: &str) -> String {
+        let read = |field: &str, file: bool| {
+            // A keyword field (`type_`) is the part `type`.
+            let key = field.strip_suffix('_').unwrap_or(field);
+            if file {
+                format!("form_file(&{var}_parts, {key:?})")
+            } else {
+                format!("form_value(&{var}_parts, {key:?})?")
+            }
+        };
+        let mut out = format!("let {var}_parts = form(a, {arg:?})?;");
+        let required: Vec<String> = self
+            .required
+            .iter()
+            .map(|(field, file)| format!("{}.ok_or(\"multipart part `{field}` is missing\")?", read(field, *file)))
+            .collect();
+        out.push_str(&format!(
+            "let {var} = spotnana::{module}::{}::new({});",
+            self.ty,
+            required.join(", ")
+        ));
+        for (field, setter, file) in &self.optional {
+            out.push_str(&format!(
+                "let {var} = match {} {{ Some(v) => {var}.{setter}(v), None => {var} }};",
+                read(field, *file)
+            ));
+        }
+        out
+    }
+}
+
+/// The multipart forms of a generated module, by type name: the structs whose `impl` has a
+/// `new` and `with_…` setters and a name ending in `Form`.
+fn forms(file: &syn::File) -> std::collections::BTreeMap<String, Form> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let Some(ty) = type_name(&block.self_ty).filter(|t| t.ends_with("Form")) else {
+            continue;
+        };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let mut form = Form {
+            required: Vec::new(),
+            optional: Vec::new(),
+            ty: ty.clone(),
+        };
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else { continue };
+            let method = f.sig.ident.to_string();
+            let params = f.sig.inputs.iter().filter_map(|input| match input {
+                syn::FnArg::Typed(pat) => match &*pat.pat {
+                    syn::Pat::Ident(ident) => Some((ident.ident.to_string(), is_file(&pat.ty))),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            });
+            if method == "new" {
+                form.required = params.collect();
+            } else if let Some(field) = method.strip_prefix("with_") {
+                let file = params.map(|(_, file)| file).next().unwrap_or(false);
+                form.optional.push((field.to_string(), method.clone(), file));
+            }
+        }
+        out.insert(ty, form);
+    }
+    out
+}
+
+/// The last identifier of a type path (`UploadDocumentForm`, `crate::FilePart` → `FilePart`).
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_file(ty: &syn::Type) -> bool {
+    type_name(ty).as_deref() == Some("FilePart")
 }

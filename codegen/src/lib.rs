@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! bytes (JSON or YAML) ─parse─▶ JSON ─transform::PIPELINE─▶ OpenAPI 3.0 JSON
-//!   ─progenitor─▶ tokens (+ multipart methods) ─prettyplease─▶ Rust source
+//!   ─progenitor─▶ tokens (+ multipart forms and methods) ─prettyplease─▶ Rust source
 //! ```
 //!
 //! Spotnana publishes OpenAPI 3.1; progenitor reads 3.0 and has shape limits. Each gap is
@@ -189,7 +189,7 @@ pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<Gener
             .iter()
             .map(|n| (n.clone(), format!("{}::{}", options.common_path, sanitize_type_name(n))))
             .collect();
-        let extra = multipart::methods(&p.doc, &p.multipart, &shared_rust).map_err(|reason| Error::Progenitor {
+        let extra = multipart::items(&p.doc, &p.multipart, &shared_rust).map_err(|reason| Error::Progenitor {
             document: p.name.clone(),
             reason,
         })?;

@@ -4,8 +4,11 @@
 //! [`crate::transform::extract_multipart_operations`] takes these operations out of its
 //! input and this module emits their methods on the same `Client`, in progenitor's shape:
 //! same hooks (`pre`/`exec`/`post`), same `ResponseValue`/`Error` types, typed success and
-//! error bodies. The form itself is a `reqwest::multipart::Form` the caller builds; the
-//! method's doc lists the parts the document defines, with their types and content types.
+//! error bodies. The body is a typed form struct next to the method ([`form`]: one field
+//! per part, `UploadDocumentForm` for `uploadDocument`), turned into the request's
+//! `reqwest::multipart::Form` by the method.
+
+mod form;
 
 use crate::transform::MultipartOperation;
 use crate::walk;
@@ -15,9 +18,10 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The `impl Client` block holding one method per multipart operation (empty if none).
-/// `shared` maps the components taken from the common module to their Rust paths.
-pub fn methods(
+/// The form struct of each multipart operation and the `impl Client` block holding their
+/// methods (empty if none). `shared` maps the components taken from the common module to
+/// their Rust paths.
+pub fn items(
     doc: &Value,
     ops: &[MultipartOperation],
     shared: &BTreeMap<String, String>,
@@ -25,11 +29,16 @@ pub fn methods(
     if ops.is_empty() {
         return Ok(TokenStream::new());
     }
-    let methods = ops
-        .iter()
-        .map(|op| method(doc, op, shared))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut forms = Vec::new();
+    let mut methods = Vec::new();
+    for op in ops {
+        let (form, method) = method(doc, op, shared)?;
+        forms.push(form);
+        methods.push(method);
+    }
     Ok(quote! {
+        #(#forms)*
+
         #[allow(clippy::all)]
         impl Client {
             #(#methods)*
@@ -70,7 +79,12 @@ fn json_schema_of(response: &Value) -> Option<&Value> {
         .get("schema")
 }
 
-fn method(doc: &Value, op: &MultipartOperation, shared: &BTreeMap<String, String>) -> Result<TokenStream, String> {
+/// The form struct of one operation and its method.
+fn method(
+    doc: &Value,
+    op: &MultipartOperation,
+    shared: &BTreeMap<String, String>,
+) -> Result<(TokenStream, TokenStream), String> {
     let id = op.operation.get("operationId").and_then(Value::as_str).ok_or_else(|| {
         format!(
             "{} {}: a multipart operation without operationId",
@@ -79,6 +93,17 @@ fn method(doc: &Value, op: &MultipartOperation, shared: &BTreeMap<String, String
         )
     })?;
     let name = format_ident!("{}", id.to_snake_case());
+    let body = resolve(doc, op.operation.get("requestBody").unwrap_or(&Value::Null));
+    let media = body
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(k, _)| k.starts_with("multipart/form-data")))
+        .map(|(_, media)| media)
+        .ok_or_else(|| format!("{id}: no multipart/form-data request body"))?;
+    let form::Form {
+        ident: form_type,
+        tokens: form_items,
+    } = form::form(doc, id, &name, media, shared)?;
 
     let mut params = Vec::new();
     let mut path_args = Vec::new();
@@ -175,16 +200,17 @@ fn method(doc: &Value, op: &MultipartOperation, shared: &BTreeMap<String, String
     }
 
     let method_const = format_ident!("{}", op.method.to_lowercase());
-    let doc_text = doc_comment(doc, id, op);
+    let doc_text = doc_comment(id, op, &form_type);
     let op_id = id.to_snake_case();
-    Ok(quote! {
+    let method = quote! {
         #[doc = #doc_text]
         pub async fn #name<'a>(
             &'a self,
             #(#params,)*
-            form: ::reqwest::multipart::Form,
+            form: #form_type,
         ) -> Result<ResponseValue<#success_type>, Error<#error_type>> {
             let url = format!(#template, self.baseurl, #(#args,)*);
+            let form = form.into_form().map_err(Error::InvalidRequest)?;
             #[allow(unused_mut)]
             let mut request = self
                 .client
@@ -206,10 +232,11 @@ fn method(doc: &Value, op: &MultipartOperation, shared: &BTreeMap<String, String
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-    })
+    };
+    Ok((form_items, method))
 }
 
-fn doc_comment(doc: &Value, id: &str, op: &MultipartOperation) -> String {
+fn doc_comment(id: &str, op: &MultipartOperation, form_type: &proc_macro2::Ident) -> String {
     let mut text = String::new();
     for key in ["summary", "description"] {
         if let Some(s) = op.operation.get(key).and_then(Value::as_str) {
@@ -218,46 +245,90 @@ fn doc_comment(doc: &Value, id: &str, op: &MultipartOperation) -> String {
         }
     }
     text.push_str(&format!(
-        "Sends `{} {}` (`{id}`) as `multipart/form-data`.",
+        "Sends `{} {}` (`{id}`) as `multipart/form-data`: one part per field of `form` \
+         ([`{form_type}`]) that is set, with the content types the document gives.",
         op.method.to_uppercase(),
         op.path
     ));
-    let body = resolve(doc, op.operation.get("requestBody").unwrap_or(&Value::Null));
-    let Some(media) = body.pointer("/content/multipart~1form-data") else {
-        return text;
-    };
-    let schema = resolve(doc, media.get("schema").unwrap_or(&Value::Null));
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        text.push_str(" The form's parts:\n");
-        for (part, part_schema) in props {
-            let part_schema = resolve(doc, part_schema);
-            let kind = match (
-                part_schema.get("type").and_then(Value::as_str),
-                part_schema.get("format").and_then(Value::as_str),
-            ) {
-                (Some("string"), Some("binary")) => "file bytes".to_string(),
-                (Some(t), _) => t.to_string(),
-                (None, _) => "JSON object".to_string(),
-            };
-            let content_type = media
-                .pointer(&format!("/encoding/{}/contentType", walk::escape(part)))
-                .and_then(Value::as_str)
-                .map(|c| format!(", content type `{c}`"))
-                .unwrap_or_default();
-            let req = if required.contains(&part.as_str()) {
-                "required"
-            } else {
-                "optional"
-            };
-            text.push_str(&format!("- `{part}` ({req}): {kind}{content_type}\n"));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A 3.1 document with one multipart operation: a file, a component sent as JSON (its
+    /// `$ref` with a sibling, as Spotnana writes them) and a string, plus a path parameter.
+    fn document() -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Things", "version": "v2"},
+            "paths": {"/v2/things/{thingId}/files": {"post": {
+                "operationId": "uploadThing",
+                "summary": "Upload a thing",
+                "parameters": [{"name": "thingId", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"content": {"multipart/form-data": {
+                    "schema": {"$ref": "#/components/schemas/UploadThingRequest"},
+                    "encoding": {"file": {"contentType": "application/pdf, application/octet-stream"}}
+                }}},
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                    "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                }
+            }}},
+            "components": {"schemas": {
+                "UploadThingRequest": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/pdf", "description": "The document."},
+                    "meta": {"$ref": "#/components/schemas/Thing", "x-optionalFrom": "2026-01-14"},
+                    "note": {"type": ["string", "null"]}
+                }},
+                "Thing": {"type": "object", "description": "A thing.", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                "Problem": {"type": "object", "properties": {"message": {"type": "string"}}}
+            }}
+        }))
+        .unwrap()
+    }
+
+    fn squash(code: &str) -> String {
+        code.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn the_form_is_a_struct_with_one_typed_field_per_part() {
+        let code = squash(&crate::generate("things", &document()).unwrap().code);
+        for expected in [
+            "#[derive(Debug, Clone)] #[non_exhaustive]",
+            "pub struct UploadThingForm {",
+            "pub file: crate::FilePart,",
+            "pub meta: Option<types::Thing>,",
+            "pub note: Option<String>,",
+            "pub fn new(file: crate::FilePart) -> Self { Self { file, meta: None, note: None, } }",
+            "pub fn with_meta(mut self, value: types::Thing) -> Self {",
+            "pub fn with_note(mut self, value: String) -> Self {",
+            "fn into_form(self) -> Result<::reqwest::multipart::Form, String> {",
+            r#"crate::multipart::file("file", value, "application/pdf")?"#,
+            r#"crate::multipart::json("meta", &value, "application/json")?"#,
+            r#"crate::multipart::text("note", &value, None)?"#,
+            "/**The document. Part `file`: file bytes, content type the file's own, else `application/pdf`.*/",
+            "/**A thing. Part `meta`: sent as JSON, content type `application/json`.*/",
+            "///Part `note`: sent as text.",
+        ] {
+            assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
         }
     }
-    text
+
+    #[test]
+    fn the_method_takes_the_form_and_reports_its_failures_as_invalid_requests() {
+        let code = squash(&crate::generate("things", &document()).unwrap().code);
+        for expected in [
+            "pub async fn upload_thing<'a>( &'a self, thing_id: &'a str, form: UploadThingForm, ) \
+             -> Result<ResponseValue<types::Thing>, Error<types::Problem>> {",
+            "let form = form.into_form().map_err(Error::InvalidRequest)?;",
+            ".multipart(form)",
+            "Sends `POST /v2/things/{thingId}/files` (`uploadThing`) as `multipart/form-data`: one part per \
+             field of `form` ([`UploadThingForm`]) that is set",
+        ] {
+            assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+        }
+    }
 }

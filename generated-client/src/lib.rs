@@ -39,6 +39,7 @@
 //! | [`error`] | [`Error`], the one error type, `From` every generated error so `?` works |
 //! | [`webhook`] | [`WebhookVerifier`]: signature, timestamp and JSON checks of deliveries |
 //! | [`secret`] | [`Secret`]: a string `Debug`/`Display` never show |
+//! | `multipart` | [`FilePart`] and the part encoding of the generated multipart forms |
 //!
 //! ## Configure
 //!
@@ -69,6 +70,26 @@
 //! The generated methods return `Result<ResponseValue<T>, <api>::Error<E>>`; `?` turns the
 //! error into [`Error`], which types Spotnana's error body ([`ApiErrorBody`]:
 //! `debugIdentifier`, `errorMessages`) and says [`Error::is_retryable`].
+//!
+//! ## Upload
+//!
+//! A `multipart/form-data` operation takes a generated form (`<OperationId>Form`, next to the
+//! client): one field per part, the required parts in `new`, the optional ones through
+//! `with_<part>` setters. Files are [`FilePart`]s; JSON parts are the generated types; each
+//! part carries the content type the document gives it.
+//!
+//! ```no_run
+//! # #[cfg(feature = "document")]
+//! # async fn demo(
+//! #     spotnana: spotnana::Spotnana,
+//! #     metadata: spotnana::document::types::DocumentMetadata,
+//! # ) -> Result<(), spotnana::Error> {
+//! use spotnana::{FilePart, document::UploadDocumentForm};
+//! let pdf = FilePart::new(b"%PDF-1.4 ...".to_vec()).file_name("boarding-pass.pdf");
+//! let form = UploadDocumentForm::new(pdf).with_document_metadata(metadata);
+//! let uploaded = spotnana.document().upload_document(form).await?.into_inner();
+//! # let _ = uploaded; Ok(()) }
+//! ```
 //!
 //! ## Retries
 //!
@@ -113,6 +134,7 @@ pub mod config;
 mod entry;
 pub mod error;
 pub mod logging;
+mod multipart;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
@@ -122,6 +144,7 @@ pub mod webhook;
 pub use config::{ConfigError, PRODUCTION_URL, SANDBOX_URL, SpotnanaBuilder, USER_AGENT};
 pub use entry::Spotnana;
 pub use error::{ApiErrorBody, ApiErrorMessage, Error};
+pub use multipart::FilePart;
 pub use retry::RetryPolicy;
 pub use runtime::{Metrics, Runtime};
 pub use secret::Secret;

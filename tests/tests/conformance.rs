@@ -92,26 +92,21 @@ fn arg<T: DeserializeOwned>(a: &Args, name: &str) -> Result<T, String> {
     serde_json::from_value(value).map_err(|e| format!("argument `{name}` does not deserialize into its type: {e}"))
 }
 
-/// A multipart form from `[{"name", "text" | "bytes", "content_type", "file_name"}]`.
-fn form(a: &Args, name: &str) -> Result<reqwest::multipart::Form, String> {
+/// The parts of a multipart form argument, `[{"name", "text" | "bytes", "content_type",
+/// "file_name"}]`, keyed by the form's field name (the part name in snake case); the calls
+/// build the typed form from them.
+fn form(a: &Args, name: &str) -> Result<BTreeMap<String, Value>, String> {
     let parts = a
         .get(name)
         .and_then(Value::as_array)
         .ok_or_else(|| format!("no parts for `{name}`"))?;
-    let mut form = reqwest::multipart::Form::new();
-    for part in parts {
-        let field = part["name"].as_str().unwrap_or_default().to_string();
-        let mut built = match part.get("bytes").and_then(Value::as_str) {
-            Some(bytes) => reqwest::multipart::Part::bytes(bytes.as_bytes().to_vec())
-                .file_name(part["file_name"].as_str().unwrap_or("upload.bin").to_string()),
-            None => reqwest::multipart::Part::text(part["text"].as_str().unwrap_or_default().to_string()),
-        };
-        if let Some(ct) = part.get("content_type").and_then(Value::as_str) {
-            built = built.mime_str(ct).map_err(|e| format!("part `{field}`: {e}"))?;
-        }
-        form = form.part(field, built);
-    }
-    Ok(form)
+    Ok(parts
+        .iter()
+        .map(|part| {
+            let field = spotnana_codegen::method_name(part["name"].as_str().unwrap_or_default());
+            (field, part.clone())
+        })
+        .collect())
 }
 
 fn outcome<T, E>(result: Result<spotnana::air::ResponseValue<T>, spotnana::air::Error<E>>) -> Decoded {
