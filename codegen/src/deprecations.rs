@@ -47,19 +47,7 @@ pub fn plan(doc: &Value) -> DeprecationPlan {
             if deprecated(schema) {
                 out.types.insert(rust.clone(), (pointer.clone(), note(schema)));
             }
-            for (property, node) in schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                if deprecated(node) {
-                    out.fields.entry(rust.clone()).or_default().insert(
-                        property.clone(),
-                        (format!("{pointer}/properties/{}", walk::escape(property)), note(node)),
-                    );
-                }
-            }
+            properties(&mut out, &rust, &pointer, schema, 0);
         }
     }
     for (method, path, id) in crate::operations(doc) {
@@ -71,6 +59,45 @@ pub fn plan(doc: &Value) -> DeprecationPlan {
         }
     }
     out
+}
+
+/// The deprecated properties of `schema` (generated as the Rust type `rust`), and those of the
+/// inline object schemas nested in it. typify names an inline object by its `title`, else by
+/// its parent type and property (`Cost.refundInfo` → `CostRefundInfo`, the items of
+/// `Booking.otherAncillaries` → `BookingOtherAncillariesItem`); a name guessed wrong leaves
+/// the deprecation unmarked, which the workspace's deprecation test reports.
+fn properties(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Value, depth: usize) {
+    for (property, node) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = format!("{pointer}/properties/{}", walk::escape(property));
+        if deprecated(node) {
+            out.fields
+                .entry(rust.to_string())
+                .or_default()
+                .insert(property.clone(), (at.clone(), note(node)));
+        }
+        if depth > 8 {
+            continue;
+        }
+        let derived = format!("{rust}{}", crate::sanitize_type_name(property));
+        let (inline, at, derived) = match node.get("items") {
+            Some(items) if items.get("properties").is_some() => {
+                (items, format!("{at}/items"), format!("{derived}Item"))
+            }
+            _ => (node, at, derived),
+        };
+        if inline.get("properties").is_some() && inline.get("$ref").is_none() {
+            let name = match inline.get("title").and_then(Value::as_str) {
+                Some(title) => crate::sanitize_type_name(title),
+                None => derived,
+            };
+            properties(out, &name, &at, inline, depth + 1);
+        }
+    }
 }
 
 /// Marks the items of `file` that `plan` names; returns the JSON pointers marked.
@@ -209,5 +236,37 @@ mod tests {
             "{code}"
         );
         assert!(!code.contains("pub name: ::std::option::Option<::std::string::String>,\n        #[deprecated"));
+    }
+
+    #[test]
+    fn marks_properties_of_inline_objects_by_typify_s_names_for_them() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "v"},
+            "paths": {"/v2/cost": {"get": {
+                "operationId": "getCost",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cost"}}}}}
+            }}},
+            "components": {"schemas": {
+                "Cost": {"type": "object", "properties": {
+                    "refundInfo": {"type": "object", "properties": {"tax": {"type": "number", "deprecated": true}}},
+                    "extras": {"type": "array", "items": {"type": "object", "properties": {"legIndex": {"type": "integer", "deprecated": true}}}},
+                    "limo": {"type": "object", "title": "LimoDetails", "properties": {"vendorName": {"type": "string", "deprecated": true}}}
+                }}
+            }}
+        });
+        let plan = plan(&doc);
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
+        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        let mut file: syn::File = syn::parse2(generator.generate_tokens(&spec).unwrap()).unwrap();
+        let marked = mark_deprecated(&mut file, &plan);
+        assert_eq!(
+            marked,
+            [
+                "/components/schemas/Cost/properties/extras/items/properties/legIndex",
+                "/components/schemas/Cost/properties/limo/properties/vendorName",
+                "/components/schemas/Cost/properties/refundInfo/properties/tax",
+            ]
+        );
     }
 }

@@ -92,8 +92,9 @@ fn component_schemas_make_at_most_one_type_each_distinct() {
     );
 }
 
-/// Every deprecation a document declares on a component schema, a component property or an
-/// operation ends up `#[deprecated]` on its Rust item, in the API module or in `common`.
+/// Every deprecation a document declares on a component schema, a component property (nested
+/// inline objects included) or an operation ends up `#[deprecated]` on its Rust item, in the
+/// API module or in `common`.
 #[test]
 fn every_deprecation_is_marked() {
     use std::collections::BTreeSet;
@@ -107,14 +108,23 @@ fn every_deprecation_is_marked() {
             if is_deprecated(schema) {
                 declared.insert(at.clone());
             }
-            for (property, node) in schema
-                .get("properties")
-                .and_then(|p| p.as_object())
-                .into_iter()
-                .flatten()
-            {
-                if is_deprecated(node) {
-                    declared.insert(format!("{at}/properties/{}", escape(property)));
+            // Properties, and those of the inline objects nested in them (and in array items).
+            let mut stack = vec![(at, schema)];
+            while let Some((at, schema)) = stack.pop() {
+                for (property, node) in schema
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .into_iter()
+                    .flatten()
+                {
+                    let at = format!("{at}/properties/{}", escape(property));
+                    if is_deprecated(node) {
+                        declared.insert(at.clone());
+                    }
+                    match node.get("items") {
+                        Some(items) if items.get("properties").is_some() => stack.push((format!("{at}/items"), items)),
+                        _ => stack.push((at, node)),
+                    }
                 }
             }
         }
