@@ -197,6 +197,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Plans `doc`'s deprecations, generates it with plain progenitor and marks the result.
+    fn generate_and_mark(doc: Value) -> (Vec<String>, syn::File) {
+        let plan = plan(&doc);
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
+        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
+        let mut file: syn::File = syn::parse2(generator.generate_tokens(&spec).unwrap()).unwrap();
+        let marked = mark_deprecated(&mut file, &plan);
+        (marked, file)
+    }
+
     #[test]
     fn marks_schemas_properties_and_operations_with_the_sunset_date() {
         let doc = json!({
@@ -214,11 +224,7 @@ mod tests {
                 "Legacy": {"type": "object", "deprecated": true, "properties": {"x": {"type": "string"}}}
             }}
         });
-        let plan = plan(&doc);
-        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
-        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
-        let mut file: syn::File = syn::parse2(generator.generate_tokens(&spec).unwrap()).unwrap();
-        let marked = mark_deprecated(&mut file, &plan);
+        let (marked, file) = generate_and_mark(doc);
         assert_eq!(
             marked,
             [
@@ -255,11 +261,7 @@ mod tests {
                 }}
             }}
         });
-        let plan = plan(&doc);
-        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
-        let mut generator = progenitor::Generator::new(&progenitor::GenerationSettings::default());
-        let mut file: syn::File = syn::parse2(generator.generate_tokens(&spec).unwrap()).unwrap();
-        let marked = mark_deprecated(&mut file, &plan);
+        let (marked, _) = generate_and_mark(doc);
         assert_eq!(
             marked,
             [
