@@ -112,8 +112,7 @@ struct Prepared {
     renamed: std::collections::BTreeMap<String, String>,
 }
 
-fn prepare(document: &str, bytes: &[u8]) -> Result<Prepared, Error> {
-    let mut doc = parse::parse_document(document, bytes)?;
+fn prepare(document: &str, mut doc: serde_json::Value) -> Result<Prepared, Error> {
     let operations = count_operations(&doc);
     let mut report = transform::apply_all(&mut doc);
     let mut multipart_changes = Changes::default();
@@ -132,9 +131,23 @@ fn prepare(document: &str, bytes: &[u8]) -> Result<Prepared, Error> {
 /// Generates every document, with the components they define identically generated once
 /// (see [`share`]). The output is deterministic for the same inputs in the same order.
 pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<GeneratedSet, Error> {
-    let mut prepared = inputs
+    let documents = inputs
         .iter()
-        .map(|(name, bytes)| prepare(name, bytes))
+        .map(|(name, bytes)| Ok((name.to_string(), parse::parse_document(name, bytes)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    generate_all_parsed(documents, options)
+}
+
+/// [`generate_all`] over documents already parsed with [`parse::parse_document`] (module
+/// name, raw document), for callers that read the raw documents too (the build script's
+/// runtime tables) and should not parse them twice.
+pub fn generate_all_parsed(
+    documents: Vec<(String, serde_json::Value)>,
+    options: &Options,
+) -> Result<GeneratedSet, Error> {
+    let mut prepared = documents
+        .into_iter()
+        .map(|(name, doc)| prepare(&name, doc))
         .collect::<Result<Vec<_>, _>>()?;
     if prepared.len() > 1 {
         let mut docs: Vec<(&str, &mut serde_json::Value)> =
