@@ -87,24 +87,15 @@ enum Start {
 }
 
 fn start(field: &syn::Field) -> Start {
-    let mut start = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                if meta.input.peek(syn::Token![=]) {
-                    let path: syn::LitStr = meta.value()?.parse()?;
-                    start = path.parse::<syn::ExprPath>().ok().map(Start::Function);
-                } else {
-                    start = Some(Start::Default);
-                }
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let _ = meta.parse_nested_meta(|_| Ok(()));
-            }
-            Ok(())
-        });
-    }
+    let start = crate::serde_attrs::args(&field.attrs)
+        .into_iter()
+        .filter(|a| a.name == "default")
+        .map(|a| match a.string() {
+            Some(path) => syn::parse_str::<syn::ExprPath>(&path).ok().map(Start::Function),
+            None => Some(Start::Default),
+        })
+        .next_back()
+        .flatten();
     start.unwrap_or_else(|| {
         if is_option(&field.ty) {
             Start::Default

@@ -169,21 +169,7 @@ fn allow_deprecated(item: &mut Item) {
 
 /// The JSON name of a field: its `#[serde(rename = "…")]`, else its identifier.
 fn wire_name(field: &syn::Field) -> String {
-    let mut found = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                found = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let _ = meta.parse_nested_meta(|_| Ok(()));
-            }
-            Ok(())
-        });
-    }
-    found.unwrap_or_else(|| {
+    crate::serde_attrs::string_value(&field.attrs, "rename").unwrap_or_else(|| {
         field
             .ident
             .as_ref()

@@ -16,6 +16,7 @@ mod multipart;
 pub mod open_enums;
 pub mod parse;
 pub mod runtime_tables;
+mod serde_attrs;
 pub mod share;
 pub mod transform;
 pub mod unions;

@@ -17,7 +17,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Attribute, Fields, Item, ItemEnum, LitStr};
+use syn::{Attribute, Fields, Item, ItemEnum};
 
 /// Rewrites every string enum in `file` (recursing into modules); returns their names.
 pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
@@ -77,16 +77,7 @@ fn is_string_enum(e: &ItemEnum) -> bool {
 
 /// The value a variant stands for on the wire: its `#[serde(rename = "…")]`, if any.
 fn wire_value(attrs: &[Attribute]) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                found = Some(meta.value()?.parse::<LitStr>()?.value());
-            }
-            Ok(())
-        });
-    }
-    found
+    crate::serde_attrs::string_value(attrs, "rename")
 }
 
 fn catch_all_name(e: &ItemEnum) -> syn::Ident {

@@ -365,18 +365,7 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
 }
 
 fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident(word) {
-                found = true;
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        found
-    })
+    crate::serde_attrs::has(attrs, word)
 }
 
 fn derive_paths(e: &ItemEnum) -> Vec<String> {
