@@ -115,7 +115,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         .collect();
     let findings = cross_check(&manifest, &new, &changes);
     // The old cache is still in place until the commit: diff it against the new bytes.
-    let spec_diff = spec_diff(spec, &manifest, &pulled, &portal.base)?;
+    let spec_diff = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
     pull::commit(spec, &pulled, &new_lock)?;
 
     let mut report = render_report(&since, &new, &manifest, &changes, &findings);
@@ -171,18 +171,38 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The spec diff (markdown) of the cached documents against the pulled ones; an API not
-/// cached yet (or not readable as JSON) counts as added.
-fn spec_diff(spec: &Spec, manifest: &Manifest, pulled: &[pull::Pulled<'_>], portal: &str) -> anyhow::Result<String> {
+/// The spec diff (markdown) of the cached documents against the pulled ones. An API not
+/// cached (a fresh clone) whose locked SHA-256 is the pulled document's is that document on
+/// both sides; one not cached and pinned differently, or not readable as JSON, counts as added.
+fn spec_diff(
+    spec: &Spec,
+    manifest: &Manifest,
+    lock: &Lock,
+    pulled: &[pull::Pulled<'_>],
+    portal: &str,
+) -> anyhow::Result<String> {
     let mut old = Vec::new();
     for api in &manifest.api {
-        if let Ok(bytes) = spec.read_cached(api) {
-            let path = spec.cache_dir().join(api.cache_file());
-            // A damaged cache is about to be replaced: it must not block the update.
-            match diff::Loaded::parse(&api.module, &path.display().to_string(), &bytes) {
-                Ok(loaded) => old.push(loaded),
-                Err(e) => eprintln!("warning: {e:#}; the spec diff counts {} as added", api.module),
-            }
+        let path = spec.cache_dir().join(api.cache_file());
+        let bytes = match spec.read_cached(api) {
+            Ok(bytes) => bytes,
+            Err(_) => match pulled.iter().find(|p| p.api.module == api.module) {
+                // The lock proves the pinned document had exactly these bytes.
+                Some(p) if lock.get(&api.module).is_some_and(|l| l.sha256 == p.sha256) => p.bytes.clone(),
+                _ => {
+                    eprintln!(
+                        "warning: {} is not cached, and the lock pins another version: the spec diff counts {} as added",
+                        path.display(),
+                        api.module
+                    );
+                    continue;
+                }
+            },
+        };
+        // A damaged cache is about to be replaced: it must not block the update.
+        match diff::Loaded::parse(&api.module, &path.display().to_string(), &bytes) {
+            Ok(loaded) => old.push(loaded),
+            Err(e) => eprintln!("warning: {e:#}; the spec diff counts {} as added", api.module),
         }
     }
     let new = pulled

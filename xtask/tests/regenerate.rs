@@ -199,6 +199,34 @@ async fn regenerate_finds_the_july_entries_then_nothing_new() {
     );
 }
 
+/// A fresh clone has the lock but no cache: regenerating against the portal the lock pins
+/// changes nothing, and the spec diff reports no findings (not nine added APIs).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fresh_clone_regenerating_the_pinned_portal_reports_no_findings() {
+    let spec = pulled_at_june_25().await;
+    std::fs::remove_dir_all(spec.path().join("cache")).unwrap();
+    let report = spec.path().join("report.md");
+    let june = snapshot("2026-06-25");
+    let out = xtask(
+        spec.path(),
+        &[
+            "regenerate",
+            "--force",
+            "--portal",
+            june.to_str().unwrap(),
+            "--no-build",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.contains("0 of 9 tracked documents changed"), "{md}");
+    assert!(md.contains("\n0 findings"), "{md}");
+    assert!(!md.contains("api-added"), "{md}");
+}
+
 /// Runs a failing pull against `server` and checks the error and that nothing changed.
 async fn assert_pull_fails_cleanly(server_uri: &str, extra: &[&str], expected: &[&str]) {
     let spec = pulled_at_june_25().await;
