@@ -130,7 +130,7 @@ fn method(
                 query.push(quote! { .query(&[(#pname, #ident)]) });
             }
             Some("query") => {
-                params.push(quote! { #ident: Option<&'a str> });
+                params.push(quote! { #ident: ::std::option::Option<&'a str> });
                 query.push(quote! { .query(&#ident.map(|v| [(#pname, v)]).unwrap_or_default()) });
             }
             other => {
@@ -300,11 +300,11 @@ mod tests {
             "#[derive(Debug, Clone)] #[non_exhaustive]",
             "pub struct UploadThingForm {",
             "pub file: crate::FilePart,",
-            "pub meta: Option<types::Thing>,",
-            "pub note: Option<String>,",
+            "pub meta: ::std::option::Option<types::Thing>,",
+            "pub note: ::std::option::Option<::std::string::String>,",
             "pub fn new(file: crate::FilePart) -> Self { Self { file, meta: None, note: None, } }",
             "pub fn with_meta(mut self, value: types::Thing) -> Self {",
-            "pub fn with_note(mut self, value: String) -> Self {",
+            "pub fn with_note(mut self, value: ::std::string::String) -> Self {",
             "fn into_form(self) -> Result<::reqwest::multipart::Form, String> {",
             r#"crate::multipart::file("file", value, "application/pdf")?"#,
             r#"crate::multipart::json("meta", &value, "application/json")?"#,

@@ -77,7 +77,8 @@ pub fn form(
         let ty = if p.required {
             quote! { #ty }
         } else {
-            quote! { Option<#ty> }
+            // Paths in full, as progenitor writes them: a component may be named `Option`.
+            quote! { ::std::option::Option<#ty> }
         };
         quote! {
             #[doc = #doc_text]
@@ -302,7 +303,7 @@ fn part_type(doc: &Value, property: &Value, shared: &BTreeMap<String, String>) -
         return (schema_type(&json!({ "$ref": reference }), shared), kind);
     }
     match property.get("type").and_then(Value::as_str) {
-        Some("string") => (quote! { String }, Kind::Text),
+        Some("string") => (quote! { ::std::string::String }, Kind::Text),
         Some("integer") => (quote! { i64 }, Kind::Text),
         Some("number") => (quote! { f64 }, Kind::Text),
         Some("boolean") => (quote! { bool }, Kind::Text),
@@ -392,7 +393,7 @@ mod tests {
         );
         assert_eq!(
             case(json!({"type": "string", "enum": ["X"]})),
-            ("String".into(), Kind::Text)
+            (":: std :: string :: String".into(), Kind::Text)
         );
         assert_eq!(case(json!({"type": "integer"})), ("i64".into(), Kind::Text));
         assert_eq!(
