@@ -24,6 +24,8 @@ pub struct DeprecationPlan {
     pub fields: BTreeMap<String, BTreeMap<String, (String, String)>>,
     /// Method name → (JSON pointer, note).
     pub methods: BTreeMap<String, (String, String)>,
+    /// Rust enum → wire value → (JSON pointer, note): Spotnana's `x-enumDeprecated`.
+    pub variants: BTreeMap<String, BTreeMap<String, (String, String)>>,
 }
 
 fn note(node: &Value) -> String {
@@ -47,6 +49,7 @@ pub fn plan(doc: &Value) -> DeprecationPlan {
             if deprecated(schema) {
                 out.types.insert(rust.clone(), (pointer.clone(), note(schema)));
             }
+            enum_values(&mut out, &rust, &pointer, schema);
             properties(&mut out, &rust, &pointer, schema, 0);
         }
     }
@@ -59,6 +62,26 @@ pub fn plan(doc: &Value) -> DeprecationPlan {
         }
     }
     out
+}
+
+/// The values of a string enum that Spotnana deprecates one by one, in its extension
+/// `"x-enumDeprecated": {"VALUE": {"deprecated": true, "sunset": "…"}}`.
+fn enum_values(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Value) {
+    let Some(values) = schema.get("x-enumDeprecated").and_then(Value::as_object) else {
+        return;
+    };
+    for (value, how) in values {
+        if deprecated(how) {
+            let note = match how.get("sunset").or(how.get("x-sunset")).and_then(Value::as_str) {
+                Some(date) => format!("deprecated by Spotnana; sunset {date}"),
+                None => "deprecated by Spotnana".to_string(),
+            };
+            out.variants.entry(rust.to_string()).or_default().insert(
+                value.clone(),
+                (format!("{pointer}/x-enumDeprecated/{}", walk::escape(value)), note),
+            );
+        }
+    }
 }
 
 /// The deprecated properties of `schema` (generated as the Rust type `rust`), and those of the
@@ -84,6 +107,13 @@ fn properties(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Val
             continue;
         }
         let derived = format!("{rust}{}", crate::sanitize_type_name(property));
+        if node.get("enum").is_some() {
+            let name = match node.get("title").and_then(Value::as_str) {
+                Some(title) => crate::sanitize_type_name(title),
+                None => derived.clone(),
+            };
+            enum_values(out, &name, &at, node);
+        }
         let (inline, at, derived) = match node.get("items") {
             Some(items) if items.get("properties").is_some() => {
                 (items, format!("{at}/items"), format!("{derived}Item"))
@@ -133,9 +163,20 @@ fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<Strin
                 }
             }
             Item::Enum(e) => {
-                if let Some((pointer, note)) = plan.types.get(&e.ident.to_string()) {
+                let name = e.ident.to_string();
+                if let Some((pointer, note)) = plan.types.get(&name) {
                     e.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
                     marked.push(pointer.clone());
+                }
+                if let Some(values) = plan.variants.get(&name) {
+                    for variant in e.variants.iter_mut() {
+                        let wire = crate::serde_attrs::string_value(&variant.attrs, "rename")
+                            .unwrap_or_else(|| variant.ident.to_string());
+                        if let Some((pointer, note)) = values.get(&wire) {
+                            variant.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                            marked.push(pointer.clone());
+                        }
+                    }
                 }
             }
             Item::Impl(imp) if imp.trait_.is_none() => {
@@ -231,7 +272,7 @@ mod tests {
     }
 
     #[test]
-    fn marks_properties_of_inline_objects_by_typify_s_names_for_them() {
+    fn marks_properties_of_inline_objects_and_enum_values_by_typify_s_names_for_them() {
         let doc = json!({
             "openapi": "3.0.3",
             "info": {"title": "t", "version": "v"},
@@ -243,7 +284,8 @@ mod tests {
                 "Cost": {"type": "object", "properties": {
                     "refundInfo": {"type": "object", "properties": {"tax": {"type": "number", "deprecated": true}}},
                     "extras": {"type": "array", "items": {"type": "object", "properties": {"legIndex": {"type": "integer", "deprecated": true}}}},
-                    "limo": {"type": "object", "title": "LimoDetails", "properties": {"vendorName": {"type": "string", "deprecated": true}}}
+                    "limo": {"type": "object", "title": "LimoDetails", "properties": {"vendorName": {"type": "string", "deprecated": true}}},
+                    "kind": {"type": "string", "enum": ["OLD", "NEW"], "x-enumDeprecated": {"OLD": {"deprecated": true, "sunset": "2025-12-12"}}}
                 }}
             }}
         });
@@ -252,6 +294,7 @@ mod tests {
             marked,
             [
                 "/components/schemas/Cost/properties/extras/items/properties/legIndex",
+                "/components/schemas/Cost/properties/kind/x-enumDeprecated/OLD",
                 "/components/schemas/Cost/properties/limo/properties/vendorName",
                 "/components/schemas/Cost/properties/refundInfo/properties/tax",
             ]

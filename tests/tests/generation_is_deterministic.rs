@@ -108,9 +108,20 @@ fn every_deprecation_is_marked() {
             if is_deprecated(schema) {
                 declared.insert(at.clone());
             }
-            // Properties, and those of the inline objects nested in them (and in array items).
+            // Properties, and those of the inline objects nested in them (and in array items);
+            // enum values deprecated one by one (Spotnana's `x-enumDeprecated`).
             let mut stack = vec![(at, schema)];
             while let Some((at, schema)) = stack.pop() {
+                for (value, how) in schema
+                    .get("x-enumDeprecated")
+                    .and_then(|v| v.as_object())
+                    .into_iter()
+                    .flatten()
+                {
+                    if is_deprecated(how) {
+                        declared.insert(format!("{at}/x-enumDeprecated/{}", escape(value)));
+                    }
+                }
                 for (property, node) in schema
                     .get("properties")
                     .and_then(|p| p.as_object())
