@@ -24,9 +24,8 @@ fn main() {
                 path.display()
             )
         });
-        let doc: serde_json::Value =
-            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        documents.push((api.module.clone(), bytes.clone()));
+        let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let schemas = doc
             .pointer("/components/schemas")
             .and_then(|s| s.as_object())
@@ -50,11 +49,12 @@ fn main() {
             )
             .unwrap();
         }
+        documents.push((api.module.clone(), doc));
     }
     table.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("type_table.rs");
     std::fs::write(out, table).unwrap();
-    conformance_calls(&documents);
+    conformance_calls(documents);
 }
 
 /// Writes `conformance_calls.rs` for tests/tests/conformance.rs: per generated method of every
@@ -63,9 +63,8 @@ fn main() {
 /// and calls the method. A multipart form is built through its `new` and `with_…` setters from
 /// the parts the test composes (see [`FORM_PARTS`]). Generated from the same code generator as
 /// the `spotnana` crate, so the list is the client's, not ours to keep by hand.
-fn conformance_calls(documents: &[(String, Vec<u8>)]) {
-    let inputs: Vec<(&str, &[u8])> = documents.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
-    let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())
+fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
+    let set = spotnana_codegen::generate_all_parsed(documents, &spotnana_codegen::Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut table = String::from("static CALLS: &[Call] = &[\n");
     let mut functions = String::from(FORM_PARTS);

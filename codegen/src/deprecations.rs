@@ -29,7 +29,11 @@ pub struct DeprecationPlan {
 }
 
 fn note(node: &Value) -> String {
-    match node.get("x-sunset").and_then(Value::as_str) {
+    sunset_note(node.get("x-sunset").and_then(Value::as_str))
+}
+
+fn sunset_note(date: Option<&str>) -> String {
+    match date {
         Some(date) => format!("deprecated by Spotnana; sunset {date}"),
         None => "deprecated by Spotnana".to_string(),
     }
@@ -72,10 +76,7 @@ fn enum_values(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Va
     };
     for (value, how) in values {
         if deprecated(how) {
-            let note = match how.get("sunset").or(how.get("x-sunset")).and_then(Value::as_str) {
-                Some(date) => format!("deprecated by Spotnana; sunset {date}"),
-                None => "deprecated by Spotnana".to_string(),
-            };
+            let note = sunset_note(how.get("sunset").or(how.get("x-sunset")).and_then(Value::as_str));
             out.variants.entry(rust.to_string()).or_default().insert(
                 value.clone(),
                 (format!("{pointer}/x-enumDeprecated/{}", walk::escape(value)), note),

@@ -202,7 +202,7 @@ fn rewrite_refs(v: &mut Value, refs: &BTreeMap<String, String>) {
 
 /// Order-independent text of a schema: object keys sorted, so documents that list the same
 /// keys in another order still share.
-fn canonical(v: &Value) -> String {
+pub fn canonical(v: &Value) -> String {
     fn sorted(v: &Value) -> Value {
         match v {
             Value::Object(m) => {

@@ -25,8 +25,7 @@ async fn fifty_concurrent_calls_without_a_token_cause_one_token_request() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .and(header("authorization", "Bearer tok-shared"))
         .respond_with(api_users_ok())
         .expect(50)
@@ -61,8 +60,7 @@ async fn fifty_concurrent_calls_without_a_token_cause_one_token_request() {
 async fn a_cached_token_is_reused() {
     let server = MockServer::start().await;
     mount_token(&server, "tok-1", None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .and(header("authorization", "Bearer tok-1"))
         .respond_with(api_users_ok())
         .expect(3)
@@ -89,8 +87,7 @@ async fn an_expired_token_is_refreshed() {
             .await;
     }
     for token in ["tok-1", "tok-2"] {
-        Mock::given(method("GET"))
-            .and(path(API_USERS_PATH))
+        get_api_users()
             .and(header("authorization", format!("Bearer {token}").as_str()))
             .respond_with(api_users_ok())
             .expect(1)
@@ -115,15 +112,13 @@ async fn a_401_causes_one_refresh_and_one_retry() {
     let server = MockServer::start().await;
     mount_token(&server, "tok-old", Some(1)).await;
     mount_token(&server, "tok-new", Some(1)).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .and(header("authorization", "Bearer tok-old"))
         .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"debugIdentifier": "dbg-401"})))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .and(header("authorization", "Bearer tok-new"))
         .respond_with(api_users_ok())
         .expect(1)
@@ -142,8 +137,7 @@ async fn a_second_401_is_an_authentication_error() {
     let server = MockServer::start().await;
     mount_token(&server, "tok-a", Some(1)).await;
     mount_token(&server, "tok-b", Some(1)).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
             "debugIdentifier": "dbg-denied",
             "errorMessages": [{"errorCode": "UNAUTHENTICATED", "message": "token rejected"}]
@@ -180,8 +174,7 @@ async fn a_failing_token_endpoint_is_an_authentication_error_and_counted() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(api_users_ok())
         .expect(0)
         .mount(&server)
@@ -203,11 +196,7 @@ async fn a_failing_token_endpoint_is_an_authentication_error_and_counted() {
 async fn the_token_endpoint_call_itself_carries_no_bearer_and_every_call_a_user_agent() {
     let server = MockServer::start().await;
     mount_token(&server, "tok-1", None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
-        .respond_with(api_users_ok())
-        .mount(&server)
-        .await;
+    get_api_users().respond_with(api_users_ok()).mount(&server).await;
     let spotnana = client(&server, fast_retry(1));
     // Built through serde: independent of whether the generated structs allow literals.
     let body: spotnana::auth::types::OAuthTokenRequest = serde_json::from_value(serde_json::json!({
@@ -239,8 +228,7 @@ async fn the_token_endpoint_call_itself_carries_no_bearer_and_every_call_a_user_
 #[tokio::test]
 async fn without_credentials_requests_carry_no_authorization() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(api_users_ok())
         .expect(1)
         .mount(&server)

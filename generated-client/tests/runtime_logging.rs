@@ -83,19 +83,14 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body(TOKEN_B, 3600)))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .and(header("authorization", format!("Bearer {TOKEN_A}").as_str()))
         .respond_with(ResponseTemplate::new(401))
         .mount(&server)
         .await;
     // 3. With B: a 429, a 503, then a 404 whose body carries x-pii values, then a 200 whose
     //    body does not decode and carries x-pii values.
-    let with_b = || {
-        Mock::given(method("GET"))
-            .and(path(API_USERS_PATH))
-            .and(header("authorization", format!("Bearer {TOKEN_B}").as_str()))
-    };
+    let with_b = || get_api_users().and(header("authorization", format!("Bearer {TOKEN_B}").as_str()));
     with_b()
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .up_to_n_times(1)
@@ -150,8 +145,7 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     let denied_server = MockServer::start().await;
     mount_token(&denied_server, TOKEN_A, Some(1)).await;
     mount_token(&denied_server, TOKEN_B, None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(
             ResponseTemplate::new(401).set_body_json(pii_body(serde_json::json!({"debugIdentifier": "dbg-401"}))),
         )

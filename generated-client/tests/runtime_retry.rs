@@ -52,8 +52,7 @@ async fn a_429_with_retry_after_and_a_503_are_retried_until_success() {
 async fn a_persistent_503_is_retried_up_to_the_limit() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(ResponseTemplate::new(503).set_body_json(serde_json::json!({"debugIdentifier": "dbg-503"})))
         .expect(3)
         .mount(&server)
@@ -74,8 +73,7 @@ async fn a_persistent_503_is_retried_up_to_the_limit() {
 async fn a_persistent_429_is_retried_up_to_the_limit() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .expect(4)
         .mount(&server)
@@ -91,8 +89,7 @@ async fn a_retry_after_beyond_the_limit_stops_the_retries() {
     mount_token(&server, "tok", None).await;
     // Asked to come back in two minutes, with max_retry_after at 2 s: give up at once rather
     // than hold the caller (the error says 429 and is_retryable, for the caller to schedule).
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
         .expect(1)
         .mount(&server)
@@ -107,8 +104,7 @@ async fn a_retry_after_beyond_the_limit_stops_the_retries() {
 async fn a_4xx_is_not_retried() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
             "debugIdentifier": "dbg-404", "errorMessages": [{"errorCode": "NOT_FOUND", "message": "none"}]
         })))
@@ -197,8 +193,7 @@ async fn connection_errors_are_retried_up_to_the_limit() {
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout_error() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(API_USERS_PATH))
+    get_api_users()
         .respond_with(api_users_ok().set_delay(std::time::Duration::from_secs(5)))
         .mount(&server)
         .await;

@@ -48,22 +48,6 @@ fn identical_components_are_generated_once() {
     }
 }
 
-/// A schema's text with object keys sorted (the workspace's serde_json keeps document order).
-fn canonical(v: &serde_json::Value) -> String {
-    fn sorted(v: &serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                serde_json::Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&m[k]))).collect())
-            }
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    sorted(v).to_string()
-}
-
 /// One Rust type per distinct component schema at most: the documents' definitions counted
 /// by (name, content), against what the generator made of them.
 #[test]
@@ -75,7 +59,7 @@ fn component_schemas_make_at_most_one_type_each_distinct() {
         let doc: serde_json::Value = serde_json::from_slice(&support::document(&api)).unwrap();
         for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
             definitions += 1;
-            distinct.insert((name.clone(), canonical(schema)));
+            distinct.insert((name.clone(), spotnana_codegen::share::canonical(schema)));
         }
     }
     let set = generate_nine();

@@ -47,6 +47,11 @@ pub async fn mount_token(server: &MockServer, token: &str, times: Option<u64>) {
     mock.mount(server).await;
 }
 
+/// The mock of `GET /v2/api-users` (the call most runtime tests make), to be completed.
+pub fn get_api_users() -> wiremock::MockBuilder {
+    Mock::given(method("GET")).and(path(API_USERS_PATH))
+}
+
 pub fn api_users_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!({"apiUsers": [{"clientId": "c1"}], "totalCount": 1}))
 }
