@@ -10,6 +10,10 @@
 //!
 //! An operation passes when Prism reports no violation of the request and the response
 //! deserializes into the generated type (the two things the conformance issue asks to record).
+//! Where Prism accepts the request but its mock cannot give a response that deserializes (its
+//! faker gives up on the documents' recursive schemas), `prism proxy` on the same document
+//! judges a response sampled from the document, request and response both (proxied.rs); the
+//! report counts those passes apart.
 //! Whether Prism's response itself conforms to the document is recorded too: where it does
 //! not, the document's examples are at fault, Prism's schema-valid dynamic response is tried
 //! first, and the report counts both ways. Then each GET is called 20 more times with Prism's
@@ -22,15 +26,18 @@
 //! are printed as notes (update the report).
 //!
 //! Prism must be installed (never skipped): `npm install --no-save --prefix target/prism
-//! @stoplight/prism-cli@5.14.2`, or `PRISM=/path/to/prism`.
+//! @stoplight/prism-cli@5.16.0`, or `PRISM=/path/to/prism`.
 // The documents deprecate operations and types; they are exercised all the same.
 #![allow(deprecated)]
 
 #[path = "conformance/harness.rs"]
 mod harness;
+#[path = "conformance/proxied.rs"]
+mod proxied;
 mod support;
 
 use harness::{Exchange, Prism, Proxy};
+use proxied::Proxied;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,6 +62,10 @@ fn verdict_of_pass(request: &str, response: Option<&str>) -> String {
         format!("pass ({})", parts.join("; "))
     }
 }
+
+/// The verdict's note when `prism proxy` judged a response sampled from the document, `prism
+/// mock` having failed to give one (see conformance/proxied.rs).
+const PROXIED: &str = "Prism proxy";
 
 /// Rounds of dynamic (random, schema-valid) responses per GET operation.
 const DYNAMIC_ROUNDS: usize = 20;
@@ -306,13 +317,32 @@ async fn raw(proxy: &Proxy, method: &str, path: &str, composed: &Composed) -> Op
 /// The result of one call, judged from the client's outcome and the recorded exchange.
 #[derive(Debug, Clone)]
 struct Attempt {
-    /// Prism's violations of the request, and of its own response (`sl-violations`).
+    /// Prism's violations of the request, and of its own response (`sl-violations`); or
+    /// Prism's own failure to build a response.
     violations: Vec<String>,
+    /// The status Prism sent, when the request reached it.
+    status: Option<u16>,
     decoded: Decoded,
 }
 
 impl Attempt {
+    /// Prism accepted the request and failed to build its response: its own `500` (a schema
+    /// its faker cannot follow), with no violation listed.
+    fn prism_failed(&self) -> bool {
+        self.status == Some(500) && !self.violations.is_empty() && self.violations.iter().all(|v| v.starts_with("500 "))
+    }
+
+    /// Prism accepted the request, and the response it sent is its own fault or the
+    /// document's: it failed to build one, or flagged the one it built.
+    fn prism_response_at_fault(&self) -> bool {
+        self.request_violations().is_empty()
+            && (self.prism_failed() || self.violations.iter().any(|v| v.starts_with("(response)")))
+    }
+
     fn request_violations(&self) -> Vec<&String> {
+        if self.prism_failed() {
+            return Vec::new();
+        }
         self.violations
             .iter()
             .filter(|v| !v.starts_with("(response)"))
@@ -445,6 +475,7 @@ async fn attempt(client: &spotnana::Spotnana, proxy: &Proxy, call: &Call, args: 
     let exchange = proxy.last();
     Attempt {
         violations: exchange.as_ref().map(violations).unwrap_or_default(),
+        status: exchange.map(|e| e.status),
         decoded,
     }
 }
@@ -462,6 +493,9 @@ struct Row {
     passed: bool,
     /// When passed: the response deserialized was one that conforms to the document.
     response_conforms: bool,
+    /// Passed through `prism proxy` on a response sampled from the document, `prism mock`
+    /// having failed to build one.
+    proxied: bool,
     /// The document's own fault, when an example of it was rejected and the schemas pass.
     document_note: Option<String>,
     /// Dynamic rounds (GET only): passed, total, first failure.
@@ -493,8 +527,10 @@ fn client(proxy: &Proxy, dynamic: bool) -> spotnana::Spotnana {
         .expect("a client for the proxy")
 }
 
-async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<Row> {
+async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<Row> {
     let proxy = Proxy::start(prism.addr(), auth.addr());
+    // Started on first need: most APIs never need it.
+    let mut proxied: Option<Proxied> = None;
     let fixed = client(&proxy, false);
     let dynamic = client(&proxy, true);
     let unions = UnionCheck::new(doc);
@@ -512,6 +548,7 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
             verdict: String::new(),
             passed: false,
             response_conforms: true,
+            proxied: false,
             document_note: None,
             dynamic: None,
             dynamic_violations: 0,
@@ -524,6 +561,8 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
         // Examples first; if the document's example is at fault, its schemas; if the
         // document's response example is at fault, Prism's schema-valid dynamic response.
         let mut chosen: Option<Composed> = None;
+        // A request Prism accepted, whose response `prism mock` could not give (see proxied.rs).
+        let mut accepted: Option<(String, Composed)> = None;
         let mut tries = Vec::new();
         let mut notes = Vec::new();
         for source in [Source::Examples, Source::Schemas, Source::Required] {
@@ -566,18 +605,21 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
             let response_fault = !first.violations.is_empty() || matches!(first.decoded, Decoded::Invalid(_));
             if request_violations.is_empty() && response_fault {
                 // The request is fine; the response Prism assembles from the document's examples
-                // is not valid: its schema-valid dynamic response stands in.
-                notes.push(if first.violations.is_empty() {
-                    format!(
+                // is not valid (or Prism could not assemble one): its schema-valid dynamic
+                // response stands in.
+                if first.prism_failed() {
+                    // Prism's limit, not a defect of the document: the verdict tells.
+                } else if first.violations.is_empty() {
+                    notes.push(format!(
                         "Prism's static response (assembled from the document's examples) does not deserialize: {}",
                         first.reason()
-                    )
+                    ));
                 } else {
-                    format!(
+                    notes.push(format!(
                         "Prism's static response (assembled from the document's examples) violates the document's schema: {}",
                         first.violations.join("; ")
-                    )
-                });
+                    ));
+                }
                 // Random responses: a few tries, so that the verdict does not flip between runs
                 // on an unlucky draw (the dynamic rounds below count every draw).
                 let mut deserialized = first.passed();
@@ -605,6 +647,11 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
                     break;
                 }
                 tries.push(format!("{label}, dynamic response: {}", second.reason()));
+                if second.prism_response_at_fault() && accepted.is_none() {
+                    // Should no other request draw a response that deserializes, Prism proxy
+                    // judges one sampled from the document, for this (the fullest) request.
+                    accepted = Some((request_label, composed));
+                }
                 continue;
             }
             tries.push(format!("{label}: {}", first.reason()));
@@ -619,6 +666,22 @@ async fn run_api(module: &str, doc: &Value, prism: &Prism, auth: &Prism) -> Vec<
                     )),
                     None => {}
                 }
+            }
+        }
+        if let Some((request_label, composed)) = accepted.filter(|_| chosen.is_none()) {
+            if proxied.is_none() {
+                proxied = Some(Proxied::start(module, document, auth).await);
+            }
+            let proxied = proxied.as_ref().expect("started above");
+            match proxied.check(doc, &unions, op, call, &composed.args).await {
+                Ok(response) => {
+                    let how = format!("{PROXIED}, {} response", response.label());
+                    row.verdict = verdict_of_pass(&request_label, Some(&how));
+                    row.proxied = true;
+                    row.response_conforms = true;
+                    chosen = Some(composed);
+                }
+                Err(why) => tries.push(format!("{PROXIED}: {why}")),
             }
         }
         row.passed = chosen.is_some();
@@ -699,7 +762,12 @@ fn cause(verdict: &str, document_note: Option<&str>) -> &'static str {
     });
     if ours {
         "ours"
-    } else if prism_limit(verdict.rsplit(" / ").next().unwrap_or_default()) {
+    } else if prism_limit(
+        verdict
+            .rsplit(" / ")
+            .find(|attempt| !attempt.starts_with(PROXIED))
+            .unwrap_or_default(),
+    ) {
         // The most lenient request passed Prism's checks; Prism could not answer it.
         "Prism's limits (json-schema-faker cannot generate the response; multipart parts read as text)"
     } else if document_note.is_some()
@@ -751,16 +819,27 @@ fn render(rows: &[Row], modules: &[String]) -> String {
          response deserializes. \
          \"pass (Prism's response violates the document, deserialized)\": the request passed, no response of \
          Prism's conformed to the document (its examples break their schema, and the dynamic ones drew an \
-         ambiguous `oneOf`), and the client deserialized one all the same (Prism's text in the notes).\n"
+         ambiguous `oneOf`), and the client deserialized one all the same (Prism's text in the notes). \
+         \"pass (…; {PROXIED}, examples/schemas/required-only response)\": Prism accepted the request, \
+         `prism mock` could not give a response that deserializes (its faker gives up on the documents' \
+         recursive schemas, or drops a required property and flags its own response), so the request \
+         went again through `prism proxy` on the same document to an upstream answering with a response \
+         sampled from the document (from its examples, its schemas, or required properties only: the \
+         first that Prism validates); Prism found request and response valid and the client \
+         deserialized the response.\n"
     )
     .unwrap();
     let conforming = rows.iter().filter(|r| r.passed && r.response_conforms).count();
+    let proxied = rows.iter().filter(|r| r.passed && r.proxied).count();
     writeln!(
         out,
         "**Total: {passed}/{total} operations pass** ({:.1} %); {conforming}/{total} ({:.1} %) on a response \
-         that conforms to the document.\n",
+         that conforms to the document; {} ({:.1} %) on a response of `prism mock`, {proxied} through \
+         `prism proxy` on a response sampled from the document.\n",
         100.0 * passed as f64 / total.max(1) as f64,
-        100.0 * conforming as f64 / total.max(1) as f64
+        100.0 * conforming as f64 / total.max(1) as f64,
+        passed - proxied,
+        100.0 * (passed - proxied) as f64 / total.max(1) as f64,
     )
     .unwrap();
     writeln!(
@@ -771,7 +850,7 @@ fn render(rows: &[Row], modules: &[String]) -> String {
     .unwrap();
     writeln!(
         out,
-        "| API | pass | on a conforming response | operations | GET dynamic all rounds |\n|---|---|---|---|---|"
+        "| API | pass | on a conforming response | through prism proxy | operations | GET dynamic all rounds |\n|---|---|---|---|---|---|"
     )
     .unwrap();
     for module in modules {
@@ -779,9 +858,10 @@ fn render(rows: &[Row], modules: &[String]) -> String {
         let gets: Vec<&&Row> = of.iter().filter(|r| r.dynamic.is_some()).collect();
         writeln!(
             out,
-            "| {module} | {} | {} | {} | {}/{} |",
+            "| {module} | {} | {} | {} | {} | {}/{} |",
             of.iter().filter(|r| r.passed).count(),
             of.iter().filter(|r| r.passed && r.response_conforms).count(),
+            of.iter().filter(|r| r.passed && r.proxied).count(),
             of.len(),
             gets.iter()
                 .filter(|r| matches!(r.dynamic, Some((p, t, _)) if p == t))
@@ -943,16 +1023,16 @@ async fn every_operation_through_prism() {
     // All Prism servers start together (each takes seconds to read its document).
     let mut servers: BTreeMap<String, Prism> = documents
         .iter()
-        .map(|(module, path, _)| (module.clone(), Prism::spawn(module, path)))
+        .map(|(module, path, _)| (module.clone(), Prism::mock(module, path)))
         .collect();
     for prism in servers.values_mut() {
-        prism.wait_ready();
+        prism.ready().await;
     }
     let auth = servers.get("auth").expect("the Auth API is mirrored (token endpoint)");
     // The APIs run side by side (each has its Prism and proxy); operations of one API in turn.
     let runs = documents
         .iter()
-        .map(|(module, _, doc)| Box::pin(run_api(module, doc, &servers[module], auth)) as ApiRun<'_>)
+        .map(|(module, path, doc)| Box::pin(run_api(module, path, doc, &servers[module], auth)) as ApiRun<'_>)
         .collect();
     let mut rows = Vec::new();
     for found in join_all(runs).await {
@@ -1080,4 +1160,34 @@ fn a_cut_violations_header_keeps_its_complete_entries() {
         vec![json!({"message": "a"}), json!({"message": "b"})]
     );
     assert!(header_violations("no list").is_empty());
+}
+
+#[test]
+fn prism_failing_to_build_a_response_is_no_request_violation() {
+    let exchange = |status: u16, body: Value| Exchange {
+        status,
+        response_headers: vec![("content-type".into(), "application/problem+json".into())],
+        response_body: body.to_string().into_bytes(),
+    };
+    let judged = |e: Exchange| Attempt {
+        violations: violations(&e),
+        status: Some(e.status),
+        decoded: Decoded::Unexpected(e.status),
+    };
+    let too_complex = judged(exchange(
+        500,
+        json!({"title": "Schema too complex", "detail": "Unable to generate body for response.\n    at x"}),
+    ));
+    assert!(too_complex.prism_failed());
+    assert!(too_complex.request_violations().is_empty());
+    assert!(too_complex.prism_response_at_fault());
+    let rejected = judged(exchange(
+        422,
+        json!({"title": "Invalid request", "validation": [
+            {"location": ["body", "legs", "0"], "severity": "Error", "message": "must match exactly one schema in oneOf"}
+        ]}),
+    ));
+    assert!(!rejected.prism_failed());
+    assert_eq!(rejected.request_violations().len(), 1);
+    assert!(!rejected.prism_response_at_fault());
 }

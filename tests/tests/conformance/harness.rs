@@ -1,4 +1,5 @@
-//! The conformance test's machinery: Prism processes and the recording proxy.
+//! The conformance test's machinery: Prism processes (`prism mock`, `prism proxy`) and the
+//! recording proxy.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -15,18 +16,20 @@ fn prism_binary() -> PathBuf {
     assert!(
         path.exists(),
         "Stoplight Prism is missing at {}: install it with \
-         `npm install --no-save --prefix target/prism @stoplight/prism-cli@5.14.2` (from the workspace root; \
+         `npm install --no-save --prefix target/prism @stoplight/prism-cli@5.16.0` (from the workspace root; \
          .ci/run does), or point PRISM at a prism binary. This test is never skipped.",
         path.display()
     );
     path
 }
 
-/// A `prism mock` process on one document, killed on drop (also on panic).
+/// A Prism process on one document, killed on drop (also on panic).
 ///
-/// Without `--errors`: Prism still answers an invalid request with `422` and its violations,
-/// and reports violations of its own response in the `sl-violations` header, but sends that
-/// response as it is (with `--errors` it would become a `500`), so the client reads it.
+/// Without `--errors`: `prism mock` still answers an invalid request with `422` and its
+/// violations, and reports violations of its own response in the `sl-violations` header, but
+/// sends that response as it is (with `--errors` it would become a `500`), so the client reads
+/// it. `prism proxy` forwards every request to its upstream and reports, in the same header,
+/// the violations of the request and of the upstream's response.
 pub struct Prism {
     module: String,
     child: Child,
@@ -36,7 +39,18 @@ pub struct Prism {
 }
 
 impl Prism {
-    pub fn spawn(module: &str, document: &Path) -> Self {
+    /// `prism mock` on the document: responses from its examples, or random with
+    /// `Prefer: dynamic=true`.
+    pub fn mock(module: &str, document: &Path) -> Self {
+        Self::spawn(module, &["mock".as_ref(), document.as_os_str()])
+    }
+
+    /// `prism proxy` on the document in front of `upstream` (a URL).
+    pub fn proxy(module: &str, document: &Path, upstream: &str) -> Self {
+        Self::spawn(module, &["proxy".as_ref(), document.as_os_str(), upstream.as_ref()])
+    }
+
+    fn spawn(module: &str, args: &[&std::ffi::OsStr]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -45,8 +59,8 @@ impl Prism {
         let log = dir.path().join("prism.log");
         let out = std::fs::File::create(&log).expect("Prism's log file");
         let child = Command::new(prism_binary())
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-            .arg(document)
+            .args(args)
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log file handle"))
             .stderr(out)
@@ -62,7 +76,7 @@ impl Prism {
     }
 
     /// Waits until Prism listens; fails with its log if it exits first.
-    pub fn wait_ready(&mut self) {
+    pub async fn ready(&mut self) {
         loop {
             if let Some(status) = self.child.try_wait().expect("Prism's status") {
                 panic!(
@@ -77,7 +91,7 @@ impl Prism {
             if listening && TcpStream::connect(self.addr()).is_ok() {
                 return;
             }
-            std::thread::sleep(std::time::Duration::from_millis(200));
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
     }
 
