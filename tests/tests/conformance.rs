@@ -610,8 +610,13 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 if first.prism_failed() {
                     // Prism's limit, not a defect of the document: the verdict tells.
                 } else if first.violations.is_empty() {
+                    // Prism found it valid and the client did not: said as it is. (The one case,
+                    // trip `getCancellationDetails`: `{"air": …}` with a `Money` lacking its
+                    // required `amount`, valid to Prism only because the rail wrapper of that
+                    // `oneOf` requires nothing and so matches any object; the client reads `air`
+                    // as the air member and refuses the broken `Money`.)
                     notes.push(format!(
-                        "Prism's static response (assembled from the document's examples) does not deserialize: {}",
+                        "Prism accepts its static response (assembled from the document's examples), the client refuses it: {}",
                         first.reason()
                     ));
                 } else {
