@@ -9,9 +9,11 @@
 
 mod support;
 
+use support::sampler::{Sampler, UnionCheck};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::fmt::{Debug, Write as _};
 
 struct Entry {
@@ -59,14 +61,20 @@ fn documents() -> Vec<(String, Value)> {
 
 /// Equal up to null-valued members (an absent optional and an explicit null are the same
 /// thing to the generated types), number representation (`1` and `1.0`), and empty arrays
-/// in optional members: typify writes an optional array as a `Vec` that is skipped when
-/// empty, so `"x": []` comes back absent (a known, documented loss).
+/// and free-form objects in optional members: typify writes an optional array as a `Vec`,
+/// and an optional free-form object as a `Map`, skipped when empty, so `"x": []` and
+/// `"x": {}` come back absent (a known, documented loss).
 fn normalize(value: &Value) -> Value {
     match value {
+        // Members normalized first: an object left empty by that is empty too.
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
                 .map(|(k, v)| (k.clone(), normalize(v)))
+                .filter(|(_, v)| {
+                    !v.is_null()
+                        && v.as_array().is_none_or(|a| !a.is_empty())
+                        && v.as_object().is_none_or(|o| !o.is_empty())
+                })
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
@@ -205,121 +213,6 @@ fn every_string_enum_keeps_a_value_it_does_not_know() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Builds a payload from a schema: examples first, then enum values, then a value of the
-/// type and format (like Redoc's sampler). Optional members are included so that a wrong
-/// variant would lose them on the way back.
-struct Sampler<'a> {
-    doc: &'a Value,
-}
-
-impl Sampler<'_> {
-    fn sample(&self, schema: &Value, depth: usize) -> Option<Value> {
-        // `example` and `default` may sit beside a `$ref` (OpenAPI 3.1) and win over it.
-        if let Some(given) = schema.get("example").or(schema.get("default")) {
-            return Some(given.clone());
-        }
-        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            if depth > 6 {
-                return None;
-            }
-            let target = self.doc.pointer(r.trim_start_matches('#'))?;
-            return self.sample(target, depth + 1);
-        }
-        if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
-            return Some(first.clone());
-        }
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            let mut merged = Map::new();
-            for member in all {
-                match self.sample(member, depth + 1)? {
-                    Value::Object(m) => merged.extend(m),
-                    other if all.len() == 1 => return Some(other),
-                    _ => return None,
-                }
-            }
-            if let Some(Value::Object(own)) = self.object(schema, depth) {
-                merged.extend(own);
-            }
-            return Some(Value::Object(merged));
-        }
-        if let Some(members) = schema.get("oneOf").or(schema.get("anyOf")).and_then(Value::as_array) {
-            return self.member(schema, members.first()?, 0, depth);
-        }
-        match schema.get("type").and_then(Value::as_str) {
-            Some("string") => Some(json!(match schema.get("format").and_then(Value::as_str) {
-                Some("date") => "2026-07-21",
-                Some("date-time") => "2026-07-21T10:00:00Z",
-                Some("uuid") => "f49d00fe-1eda-4304-ba79-a980f565281d",
-                Some("email") => "traveler@example.com",
-                _ if schema.get("pattern").is_some() => return None,
-                _ => "sample",
-            })),
-            Some("integer") => Some(json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1).max(1))),
-            Some("number") => Some(json!(1.5)),
-            Some("boolean") => Some(json!(true)),
-            Some("array") => Some(Value::Array(
-                self.sample(schema.get("items")?, depth + 1).into_iter().collect(),
-            )),
-            _ => self.object(schema, depth),
-        }
-    }
-
-    /// A payload for member `index` of a union: the member, the union's own properties, and
-    /// the discriminator value that names the member.
-    fn member(&self, union: &Value, member: &Value, index: usize, depth: usize) -> Option<Value> {
-        let mut payload = self.sample(member, depth + 1)?;
-        if payload.as_object().is_some_and(Map::is_empty) {
-            // Nothing of the member could be sampled: no payload tells its variant apart.
-            return None;
-        }
-        if let Value::Object(object) = &mut payload {
-            if let Some(Value::Object(own)) = self.object(union, depth) {
-                for (k, v) in own {
-                    object.entry(k).or_insert(v);
-                }
-            }
-            if let Some(property) = union.pointer("/discriminator/propertyName").and_then(Value::as_str) {
-                object.insert(property.to_string(), json!(tag_of(union, member, index)));
-            }
-        }
-        Some(payload)
-    }
-
-    fn object(&self, schema: &Value, depth: usize) -> Option<Value> {
-        let properties = schema.get("properties")?.as_object()?;
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let mut out = Map::new();
-        for (name, property) in properties {
-            match self.sample(property, depth + 1) {
-                Some(v) => {
-                    out.insert(name.clone(), v);
-                }
-                None if required.contains(&name.as_str()) => return None,
-                None => {}
-            }
-        }
-        Some(Value::Object(out))
-    }
-}
-
-/// The discriminator value of member `index`: the mapping's, else the schema name.
-fn tag_of(union: &Value, member: &Value, index: usize) -> String {
-    let target = member.get("$ref").and_then(Value::as_str).unwrap_or_default();
-    union
-        .pointer("/discriminator/mapping")
-        .and_then(Value::as_object)
-        .and_then(|m| m.iter().find(|(_, t)| t.as_str() == Some(target)))
-        .map(|(tag, _)| tag.clone())
-        .unwrap_or_else(|| match target.rsplit('/').next() {
-            Some(schema) if !schema.is_empty() => schema.to_string(),
-            _ => format!("member{index}"),
-        })
-}
-
 /// The variant name typify gives a `oneOf` member: the referenced type, or `Variant<i>`.
 fn expected_variant(member: &Value, index: usize) -> String {
     let reference = member.get("$ref").or_else(|| member.pointer("/allOf/0/$ref"));
@@ -337,7 +230,14 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
     let mut single = 0;
     let mut invalid = Vec::new();
     for (module, doc) in documents() {
-        let sampler = Sampler { doc: &doc };
+        let unions = UnionCheck::new(&doc);
+        // Optional members included, so that a wrong variant would lose them on the way back.
+        let sampler = Sampler {
+            doc: &doc,
+            examples: true,
+            required_only: false,
+            unions: Some(&unions),
+        };
         let components = doc["components"].clone();
         for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
             let Some(members) = schema.get("oneOf").and_then(Value::as_array) else {

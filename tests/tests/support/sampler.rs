@@ -322,8 +322,10 @@ impl Sampler<'_> {
             .unwrap_or_default();
         let mut out = Map::new();
         for (name, property) in properties {
-            // Past some depth, only what is required: recursive schemas end.
-            if (self.required_only || depth > 8) && !required.contains(&name.as_str()) {
+            // Past some depth, only what is required: recursive schemas end. Defaults stay
+            // (a value, no recursion), since the generated types fill them in anyway.
+            let defaulted = self.resolve(property).get("default").is_some();
+            if (self.required_only || (depth > 8 && !defaulted)) && !required.contains(&name.as_str()) {
                 continue;
             }
             match self.sample(property, depth + 1) {
