@@ -109,11 +109,7 @@ fn properties(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Val
         }
         let derived = format!("{rust}{}", crate::sanitize_type_name(property));
         if node.get("enum").is_some() {
-            let name = match node.get("title").and_then(Value::as_str) {
-                Some(title) => crate::sanitize_type_name(title),
-                None => derived.clone(),
-            };
-            enum_values(out, &name, &at, node);
+            enum_values(out, &inline_type_name(node, &derived), &at, node);
         }
         let (inline, at, derived) = match node.get("items") {
             Some(items) if items.get("properties").is_some() => {
@@ -122,12 +118,16 @@ fn properties(out: &mut DeprecationPlan, rust: &str, pointer: &str, schema: &Val
             _ => (node, at, derived),
         };
         if inline.get("properties").is_some() && inline.get("$ref").is_none() {
-            let name = match inline.get("title").and_then(Value::as_str) {
-                Some(title) => crate::sanitize_type_name(title),
-                None => derived,
-            };
-            properties(out, &name, &at, inline, depth + 1);
+            properties(out, &inline_type_name(inline, &derived), &at, inline, depth + 1);
         }
+    }
+}
+
+/// typify's name for an inline schema: its `title`, else the name derived from its place.
+fn inline_type_name(schema: &Value, derived: &str) -> String {
+    match schema.get("title").and_then(Value::as_str) {
+        Some(title) => crate::sanitize_type_name(title),
+        None => derived.to_string(),
     }
 }
 
@@ -155,7 +155,7 @@ fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<Strin
                 }
                 if let (Some(fields), Fields::Named(named)) = (plan.fields.get(&name), &mut s.fields) {
                     for field in named.named.iter_mut() {
-                        let json = wire_name(field);
+                        let json = crate::serde_attrs::wire_name(&field.attrs, field.ident.as_ref());
                         if let Some((pointer, note)) = fields.get(&json) {
                             field.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
                             marked.push(pointer.clone());
@@ -171,8 +171,7 @@ fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<Strin
                 }
                 if let Some(values) = plan.variants.get(&name) {
                     for variant in e.variants.iter_mut() {
-                        let wire = crate::serde_attrs::string_value(&variant.attrs, "rename")
-                            .unwrap_or_else(|| variant.ident.to_string());
+                        let wire = crate::serde_attrs::wire_name(&variant.attrs, Some(&variant.ident));
                         if let Some((pointer, note)) = values.get(&wire) {
                             variant.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
                             marked.push(pointer.clone());
@@ -207,17 +206,6 @@ fn allow_deprecated(item: &mut Item) {
         Item::Fn(i) => i.attrs.push(attr),
         _ => {}
     }
-}
-
-/// The JSON name of a field: its `#[serde(rename = "…")]`, else its identifier.
-fn wire_name(field: &syn::Field) -> String {
-    crate::serde_attrs::string_value(&field.attrs, "rename").unwrap_or_else(|| {
-        field
-            .ident
-            .as_ref()
-            .map(|i| i.to_string().trim_start_matches("r#").to_string())
-            .unwrap_or_default()
-    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Attribute, Fields, Item, ItemEnum};
+use syn::{Fields, Item, ItemEnum};
 
 /// Rewrites every string enum in `file` (recursing into modules); returns their names.
 pub fn open_string_enums(file: &mut syn::File) -> Vec<String> {
@@ -41,12 +41,7 @@ fn rewrite_items(items: &mut Vec<Item>, names: &mut Vec<String>) {
                 let values: Vec<(syn::Ident, String)> = e
                     .variants
                     .iter()
-                    .map(|v| {
-                        (
-                            v.ident.clone(),
-                            wire_value(&v.attrs).unwrap_or_else(|| v.ident.to_string()),
-                        )
-                    })
+                    .map(|v| (v.ident.clone(), crate::serde_attrs::wire_name(&v.attrs, Some(&v.ident))))
                     .collect();
                 let catch_all = catch_all_name(e);
                 open_enum(e, &catch_all);
@@ -73,11 +68,6 @@ fn is_string_enum(e: &ItemEnum) -> bool {
     e.generics.params.is_empty()
         && !e.variants.is_empty()
         && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
-}
-
-/// The value a variant stands for on the wire: its `#[serde(rename = "…")]`, if any.
-fn wire_value(attrs: &[Attribute]) -> Option<String> {
-    crate::serde_attrs::string_value(attrs, "rename")
 }
 
 fn catch_all_name(e: &ItemEnum) -> syn::Ident {

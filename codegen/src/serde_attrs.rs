@@ -62,6 +62,16 @@ pub fn string_value(attrs: &[Attribute], name: &str) -> Option<String> {
         .find_map(|a| a.string())
 }
 
+/// The name on the wire of a field or variant: its `rename`, else its identifier (without
+/// a raw identifier's `r#`).
+pub fn wire_name(attrs: &[Attribute], ident: Option<&syn::Ident>) -> String {
+    string_value(attrs, "rename").unwrap_or_else(|| {
+        ident
+            .map(|i| i.to_string().trim_start_matches("r#").to_string())
+            .unwrap_or_default()
+    })
+}
+
 /// Whether argument `name` is present (`untagged`, `default`, `flatten` …).
 pub fn has(attrs: &[Attribute], name: &str) -> bool {
     args(attrs).iter().any(|a| a.name == name)
@@ -91,6 +101,9 @@ mod tests {
         assert_eq!(string_value(&attrs, "rename").as_deref(), Some("legIndex"));
         assert_eq!(string_value(&attrs, "default").as_deref(), Some("defaults::limit"));
         assert!(has(&attrs, "untagged"));
+        let ident: syn::Ident = syn::parse_quote!(r#type);
+        assert_eq!(wire_name(&attrs, Some(&ident)), "legIndex");
+        assert_eq!(wire_name(&[], Some(&ident)), "type");
         assert!(!has(&attrs, "flatten"));
     }
 }

@@ -98,7 +98,7 @@ fn tag_dispatch(discriminator: &Value, variants: &[Value]) -> Result<Dispatch, S
         .and_then(Value::as_str)
         .ok_or("discriminator without propertyName")?
         .to_string();
-    let refs: Vec<Option<&str>> = variants.iter().map(variant_ref).collect();
+    let refs: Vec<Option<&str>> = variants.iter().map(walk::reference).collect();
     let index_of = |reference: &str| refs.iter().position(|r| *r == Some(reference));
     let mut tags = Vec::new();
     let mut mapped = BTreeSet::new();
@@ -128,17 +128,6 @@ fn tag_dispatch(discriminator: &Value, variants: &[Value]) -> Result<Dispatch, S
         return Err("discriminator maps no variant".into());
     }
     Ok(Dispatch::Tag { property, tags })
-}
-
-/// The `$ref` of a variant, seen through the one-member `allOf` that carries `$ref` siblings.
-fn variant_ref(variant: &Value) -> Option<&str> {
-    if let Some(r) = variant.get("$ref").and_then(Value::as_str) {
-        return Some(r);
-    }
-    match variant.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([only]) => only.get("$ref").and_then(Value::as_str),
-        _ => None,
-    }
 }
 
 fn key_dispatch(doc: &Value, variants: &[Value]) -> Result<Dispatch, String> {
@@ -230,7 +219,7 @@ fn rewrite_items(items: &mut Vec<Item>, plan: &UnionPlan, done: &mut Places, ski
 }
 
 fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
-    if !has_serde_word(&e.attrs, "untagged") {
+    if !crate::serde_attrs::has(&e.attrs, "untagged") {
         return Err("typify did not make it an untagged enum".into());
     }
     if e.variants.len() != union.variants {
@@ -362,10 +351,6 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
         }
         _ => Err(format!("variant {ident} has a shape this pass does not handle")),
     }
-}
-
-fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
-    crate::serde_attrs::has(attrs, word)
 }
 
 fn derive_paths(e: &ItemEnum) -> Vec<String> {

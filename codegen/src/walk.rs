@@ -19,6 +19,18 @@ pub fn unescape(token: &str) -> String {
 /// The HTTP methods an OpenAPI path item may hold operations under.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// The component a schema refers to: its `$ref`, or the `$ref` of the one `allOf` member that
+/// [`crate::transform::ref_siblings_to_all_of`] wraps a `$ref` with siblings in.
+pub fn reference(schema: &Value) -> Option<&str> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return Some(r);
+    }
+    match schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) => only.get("$ref").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
 /// Calls `f` on every schema object of the document, children before parents.
 pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     let Some(root) = doc.as_object_mut() else { return };

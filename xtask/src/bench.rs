@@ -65,7 +65,7 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
         let mut i = 0;
         for code in std::iter::once(&set.common).chain(set.apis.iter().map(|(_, g)| &g.code)) {
             l += code.lines().count();
-            t += code.lines().filter(|line| is_type_definition(line)).count();
+            t += code.lines().filter_map(type_definition_name).count();
             // Types typify derived from inline schemas: named after no component.
             i += code
                 .lines()
@@ -159,11 +159,6 @@ fn type_definition_name(line: &str) -> Option<String> {
             .next()?
             .to_string(),
     )
-}
-
-fn is_type_definition(line: &str) -> bool {
-    let l = line.trim_start();
-    l.starts_with("pub struct ") || l.starts_with("pub enum ")
 }
 
 /// Builds `spotnana` (with `features`) under GNU time; returns wall time and peak RSS in kB.

@@ -208,7 +208,7 @@ fn parts(
             ));
         }
         let (ty, kind) = part_type(doc, &property, shared);
-        let target = referenced(&property).map(|r| resolve(doc, &json!({ "$ref": r })));
+        let target = walk::reference(&property).map(|r| resolve(doc, &json!({ "$ref": r })));
         let description = [Some(&property), target.as_ref()]
             .into_iter()
             .flatten()
@@ -269,18 +269,6 @@ fn collect_properties(
     );
 }
 
-/// The component a property refers to: its `$ref`, or the one `allOf` member's `$ref` that
-/// [`crate::transform::ref_siblings_to_all_of`] wraps it in when it has siblings.
-fn referenced(property: &Value) -> Option<&str> {
-    if let Some(r) = property.get("$ref").and_then(Value::as_str) {
-        return Some(r);
-    }
-    match property.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([only]) => only.get("$ref").and_then(Value::as_str),
-        _ => None,
-    }
-}
-
 fn is_binary(schema: &Value) -> bool {
     schema.get("format").and_then(Value::as_str) == Some("binary") || schema.get("contentMediaType").is_some()
 }
@@ -291,7 +279,7 @@ fn part_type(doc: &Value, property: &Value, shared: &BTreeMap<String, String>) -
     if is_binary(property) {
         return (file, Kind::File);
     }
-    if let Some(reference) = referenced(property) {
+    if let Some(reference) = walk::reference(property) {
         let target = resolve(doc, &json!({ "$ref": reference }));
         if is_binary(&target) {
             return (file, Kind::File);
