@@ -158,6 +158,16 @@ impl Source {
         }
     }
 
+    /// The sampler that draws values from this source.
+    fn sampler<'a>(self, doc: &'a Value, unions: &'a UnionCheck) -> Sampler<'a> {
+        Sampler {
+            doc,
+            examples: self == Source::Examples,
+            required_only: self == Source::Required,
+            unions: Some(unions),
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Source::Examples => "examples",
@@ -186,12 +196,7 @@ fn compose(
     call: &Call,
     source: Source,
 ) -> Result<Composed, String> {
-    let sampler = Sampler {
-        doc,
-        examples: source == Source::Examples,
-        required_only: source == Source::Required,
-        unions: Some(unions),
-    };
+    let sampler = source.sampler(doc, unions);
     // The operation's parameters, then those of its path item that it does not override.
     let mut parameters: Vec<Value> = Vec::new();
     for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
@@ -735,22 +740,19 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
 fn escape_tries(verdict: &str) -> String {
     verdict
         .split(" / ")
-        .map(|attempt| {
-            let attempt = escape(attempt);
-            if attempt.chars().count() > 320 {
-                format!("{}…", attempt.chars().take(320).collect::<String>())
-            } else {
-                attempt
-            }
-        })
+        .map(|attempt| shorten(escape(attempt), 320))
         .collect::<Vec<_>>()
         .join(" / ")
 }
 
 fn escape(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace('\n', " ");
-    if text.chars().count() > 600 {
-        format!("{}…", text.chars().take(600).collect::<String>())
+    shorten(text.replace('|', "\\|").replace('\n', " "), 600)
+}
+
+/// `text` cut to `max` characters, with "…" where it was cut.
+fn shorten(text: String, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max).collect::<String>())
     } else {
         text
     }

@@ -130,10 +130,8 @@ fn every_component_example_round_trips_or_is_reported_invalid() {
             examples += 1;
             let pointer = format!("/components/schemas/{name}/example");
             // An independent reader: the example against its own schema, JSON Schema 2020-12.
-            let root = json!({"$ref": format!("#/components/schemas/{name}"), "components": components});
-            let validator = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .build(&root)
+            let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+            let validator = support::validator(&reference, &components, false)
                 .unwrap_or_else(|e| panic!("{module}{pointer}: schema does not compile: {e}"));
             let reasons: Vec<String> = validator
                 .iter_errors(example)
@@ -252,10 +250,7 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
                 payloads += 1;
                 // The sampler takes the document's examples as they are; one that breaks its
                 // own schema is the document's defect, reported rather than counted against us.
-                let root = json!({"allOf": [member], "components": components});
-                let validator = jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .build(&root)
+                let validator = support::validator(member, &components, false)
                     .unwrap_or_else(|e| panic!("{module}: {name} member {index}: schema does not compile: {e}"));
                 let invalid_because = validator
                     .iter_errors(&payload)

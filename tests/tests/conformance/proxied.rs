@@ -62,12 +62,7 @@ impl Proxied {
     ) -> Result<Source, String> {
         let mut tries = Vec::new();
         for source in [Source::Examples, Source::Schemas, Source::Required] {
-            let sampler = Sampler {
-                doc,
-                examples: source == Source::Examples,
-                required_only: source == Source::Required,
-                unions: Some(unions),
-            };
+            let sampler = source.sampler(doc, unions);
             let Some((status, body)) = success_response(&sampler, op) else {
                 tries.push(format!("{}: no success response can be sampled", source.label()));
                 continue;

@@ -43,3 +43,18 @@ pub fn portal_snapshot(day: &str) -> PathBuf {
     );
     dir
 }
+
+/// An independent reader of a schema of a document: a JSON Schema 2020-12 validator (the
+/// `jsonschema` crate) for `schema`, whose `$ref`s point into the document's `components`.
+/// `formats`: check `format`s too, as Prism's ajv does.
+pub fn validator(
+    schema: &serde_json::Value,
+    components: &serde_json::Value,
+    formats: bool,
+) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+    let root = serde_json::json!({"allOf": [schema], "components": components});
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(formats)
+        .build(&root)
+}

@@ -45,12 +45,7 @@ impl UnionCheck {
         let key = union.to_string();
         let mut validators = self.validators.borrow_mut();
         if let std::collections::hash_map::Entry::Vacant(slot) = validators.entry(key.clone()) {
-            let root = json!({"allOf": [union], "components": self.components});
-            match jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .should_validate_formats(true)
-                .build(&root)
-            {
+            match super::validator(union, &self.components, true) {
                 Ok(v) => {
                     slot.insert(v);
                 }
