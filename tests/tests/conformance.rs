@@ -545,191 +545,208 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
         let item = &doc["paths"][&path];
         let op = &item[&method];
         let rust = spotnana_codegen::method_name(&operation_id);
-        let mut row = Row {
-            module: module.into(),
-            operation_id: operation_id.clone(),
-            method: method.to_uppercase(),
-            path: path.clone(),
-            verdict: String::new(),
-            passed: false,
-            response_conforms: true,
-            proxied: false,
-            document_note: None,
-            dynamic: None,
-            dynamic_violations: 0,
-        };
-        let Some(call) = CALLS.iter().find(|c| c.module == module && c.method == rust) else {
-            row.verdict = format!("no generated method `{rust}`");
-            rows.push(row);
-            continue;
-        };
-        // Examples first; if the document's example is at fault, its schemas; if the
-        // document's response example is at fault, Prism's schema-valid dynamic response.
-        let mut chosen: Option<Composed> = None;
-        // A request Prism accepted, whose response `prism mock` could not give (see proxied.rs).
-        let mut accepted: Option<(String, Composed)> = None;
-        let mut tries = Vec::new();
-        let mut notes = Vec::new();
-        for source in [Source::Examples, Source::Schemas, Source::Required] {
-            let label = source.label();
-            let composed = match compose(doc, &unions, item, op, call, source) {
-                Ok(c) => c,
-                Err(e) => {
-                    tries.push(format!("{label}: compose: {e}"));
+        // Prism's faker can take the process down (out of stack or heap on a recursive
+        // schema): the operation runs once more on a fresh Prism, and a second crash is told
+        // in its verdict.
+        let mut crashes: Vec<String> = Vec::new();
+        let row = loop {
+            let mut row = Row {
+                module: module.into(),
+                operation_id: operation_id.clone(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                verdict: String::new(),
+                passed: false,
+                response_conforms: true,
+                proxied: false,
+                document_note: None,
+                dynamic: None,
+                dynamic_violations: 0,
+            };
+            let Some(call) = CALLS.iter().find(|c| c.module == module && c.method == rust) else {
+                row.verdict = format!("no generated method `{rust}`");
+                break row;
+            };
+            // Examples first; if the document's example is at fault, its schemas; if the
+            // document's response example is at fault, Prism's schema-valid dynamic response.
+            let mut chosen: Option<Composed> = None;
+            // A request Prism accepted, whose response `prism mock` could not give (see proxied.rs).
+            let mut accepted: Option<(String, Composed)> = None;
+            let mut tries = Vec::new();
+            let mut notes = Vec::new();
+            for source in [Source::Examples, Source::Schemas, Source::Required] {
+                let label = source.label();
+                let composed = match compose(doc, &unions, item, op, call, source) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tries.push(format!("{label}: compose: {e}"));
+                        continue;
+                    }
+                };
+                let first = attempt(&fixed, &proxy, call, &composed.args).await;
+                let request_label = match source {
+                    Source::Examples => String::new(),
+                    other => format!("{} request", other.label()),
+                };
+                if first.conforms() {
+                    row.verdict = verdict_of_pass(&request_label, None);
+                    chosen = Some(composed);
+                    break;
+                }
+                if let Decoded::Failed(e) = &first.decoded
+                    && e.starts_with("argument")
+                {
+                    // The value does not fit the generated type: ask Prism about the raw value.
+                    let verdict = raw(&proxy, &method, &path, &composed).await;
+                    tries.push(format!("{label}: {e}"));
+                    match verdict {
+                        Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
+                            notes.push(rejected_without_client(source.values(), v))
+                        }
+                        Some(_) => tries.push(format!(
+                            "{label}: OURS: Prism accepts the value that the generated type refuses"
+                        )),
+                        None => {}
+                    }
                     continue;
                 }
-            };
-            let first = attempt(&fixed, &proxy, call, &composed.args).await;
-            let request_label = match source {
-                Source::Examples => String::new(),
-                other => format!("{} request", other.label()),
-            };
-            if first.conforms() {
-                row.verdict = verdict_of_pass(&request_label, None);
-                chosen = Some(composed);
-                break;
-            }
-            if let Decoded::Failed(e) = &first.decoded
-                && e.starts_with("argument")
-            {
-                // The value does not fit the generated type: ask Prism about the raw value.
-                let verdict = raw(&proxy, &method, &path, &composed).await;
-                tries.push(format!("{label}: {e}"));
-                match verdict {
-                    Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
-                        notes.push(rejected_without_client(source.values(), v))
+                let request_violations = first.request_violations();
+                let response_fault = !first.violations.is_empty() || matches!(first.decoded, Decoded::Invalid(_));
+                if request_violations.is_empty() && response_fault {
+                    // The request is fine; the response Prism assembles from the document's examples
+                    // is not valid (or Prism could not assemble one): its schema-valid dynamic
+                    // response stands in.
+                    if first.prism_failed() {
+                        // Prism's limit, not a defect of the document: the verdict tells.
+                    } else if first.violations.is_empty() {
+                        // Prism found it valid and the client did not: said as it is. (The one case,
+                        // trip `getCancellationDetails`: `{"air": …}` with a `Money` lacking its
+                        // required `amount`, valid to Prism only because the rail wrapper of that
+                        // `oneOf` requires nothing and so matches any object; the client reads `air`
+                        // as the air member and refuses the broken `Money`.)
+                        notes.push(format!(
+                            "Prism accepts its static response (assembled from the document's examples), the client refuses it: {}",
+                            first.reason()
+                        ));
+                    } else {
+                        notes.push(format!(
+                            "Prism's static response (assembled from the document's examples) violates the document's schema: {}",
+                            first.violations.join("; ")
+                        ));
                     }
-                    Some(_) => tries.push(format!(
-                        "{label}: OURS: Prism accepts the value that the generated type refuses"
-                    )),
-                    None => {}
-                }
-                continue;
-            }
-            let request_violations = first.request_violations();
-            let response_fault = !first.violations.is_empty() || matches!(first.decoded, Decoded::Invalid(_));
-            if request_violations.is_empty() && response_fault {
-                // The request is fine; the response Prism assembles from the document's examples
-                // is not valid (or Prism could not assemble one): its schema-valid dynamic
-                // response stands in.
-                if first.prism_failed() {
-                    // Prism's limit, not a defect of the document: the verdict tells.
-                } else if first.violations.is_empty() {
-                    // Prism found it valid and the client did not: said as it is. (The one case,
-                    // trip `getCancellationDetails`: `{"air": …}` with a `Money` lacking its
-                    // required `amount`, valid to Prism only because the rail wrapper of that
-                    // `oneOf` requires nothing and so matches any object; the client reads `air`
-                    // as the air member and refuses the broken `Money`.)
-                    notes.push(format!(
-                        "Prism accepts its static response (assembled from the document's examples), the client refuses it: {}",
-                        first.reason()
-                    ));
-                } else {
-                    notes.push(format!(
-                        "Prism's static response (assembled from the document's examples) violates the document's schema: {}",
-                        first.violations.join("; ")
-                    ));
-                }
-                // Random responses: a few tries, so that the verdict does not flip between runs
-                // on an unlucky draw (the dynamic rounds below count every draw).
-                let mut deserialized = first.passed();
-                let mut second = attempt(&dynamic, &proxy, call, &composed.args).await;
-                for _ in 1..FALLBACK_TRIES {
+                    // Random responses: a few tries, so that the verdict does not flip between runs
+                    // on an unlucky draw (the dynamic rounds below count every draw).
+                    let mut deserialized = first.passed();
+                    let mut second = attempt(&dynamic, &proxy, call, &composed.args).await;
+                    for _ in 1..FALLBACK_TRIES {
+                        deserialized |= second.passed();
+                        if second.conforms() {
+                            break;
+                        }
+                        second = attempt(&dynamic, &proxy, call, &composed.args).await;
+                    }
                     deserialized |= second.passed();
                     if second.conforms() {
+                        row.verdict = verdict_of_pass(&request_label, Some("dynamic response"));
+                        row.response_conforms = true;
+                        chosen = Some(composed);
                         break;
                     }
-                    second = attempt(&dynamic, &proxy, call, &composed.args).await;
-                }
-                deserialized |= second.passed();
-                if second.conforms() {
-                    row.verdict = verdict_of_pass(&request_label, Some("dynamic response"));
-                    row.response_conforms = true;
-                    chosen = Some(composed);
-                    break;
-                }
-                if deserialized {
-                    // Both criteria hold: Prism took the request, the client read the response.
-                    // That the response breaks the document is the document's fault (notes).
-                    row.verdict = verdict_of_pass(&request_label, Some(RESPONSE_VIOLATES));
-                    row.response_conforms = false;
-                    chosen = Some(composed);
-                    break;
-                }
-                tries.push(format!("{label}, dynamic response: {}", second.reason()));
-                if second.prism_response_at_fault() && accepted.is_none() {
-                    // Should no other request draw a response that deserializes, Prism proxy
-                    // judges one sampled from the document, for this (the fullest) request.
-                    accepted = Some((request_label, composed));
-                }
-                continue;
-            }
-            tries.push(format!("{label}: {}", first.reason()));
-            if !request_violations.is_empty() {
-                // Rejected: is it the document's value, or what the client made of it?
-                match raw(&proxy, &method, &path, &composed).await {
-                    Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
-                        notes.push(rejected_without_client(source.values(), v))
+                    if deserialized {
+                        // Both criteria hold: Prism took the request, the client read the response.
+                        // That the response breaks the document is the document's fault (notes).
+                        row.verdict = verdict_of_pass(&request_label, Some(RESPONSE_VIOLATES));
+                        row.response_conforms = false;
+                        chosen = Some(composed);
+                        break;
                     }
-                    Some(_) => tries.push(format!(
-                        "{label}: OURS: the same values sent without the client pass Prism"
-                    )),
-                    None => {}
+                    tries.push(format!("{label}, dynamic response: {}", second.reason()));
+                    if second.prism_response_at_fault() && accepted.is_none() {
+                        // Should no other request draw a response that deserializes, Prism proxy
+                        // judges one sampled from the document, for this (the fullest) request.
+                        accepted = Some((request_label, composed));
+                    }
+                    continue;
                 }
-            }
-        }
-        if let Some((request_label, composed)) = accepted.filter(|_| chosen.is_none()) {
-            if proxied.is_none() {
-                proxied = Some(Proxied::start(module, document, auth).await);
-            }
-            let proxied = proxied.as_ref().expect("started above");
-            match proxied.check(doc, &unions, op, call, &composed.args).await {
-                Ok(response) => {
-                    let how = format!("{PROXIED}, {} response", response.label());
-                    row.verdict = verdict_of_pass(&request_label, Some(&how));
-                    row.proxied = true;
-                    row.response_conforms = true;
-                    chosen = Some(composed);
-                }
-                Err(why) => tries.push(format!("{PROXIED}: {why}")),
-            }
-        }
-        row.passed = chosen.is_some();
-        if !row.passed {
-            row.verdict = tries.join(" / ");
-            if call.params.contains(&"form") && row.verdict.contains("must be object") {
-                row.verdict.push_str(
-                    " / Prism reads multipart parts as text: a JSON part (application/json) is never an object to it",
-                );
-            }
-        }
-        if !notes.is_empty() {
-            row.document_note = Some(notes.join(" / "));
-        }
-        if method == "get" {
-            let args = match &chosen {
-                Some(c) => Some(c.args.clone()),
-                None => compose(doc, &unions, item, op, call, Source::Examples)
-                    .ok()
-                    .map(|c| c.args),
-            };
-            if let Some(args) = args {
-                let mut passed = 0;
-                let mut failure = None;
-                for _ in 0..DYNAMIC_ROUNDS {
-                    let attempt = attempt(&dynamic, &proxy, call, &args).await;
-                    if attempt.passed() {
-                        passed += 1;
-                        if !attempt.conforms() {
-                            row.dynamic_violations += 1;
+                tries.push(format!("{label}: {}", first.reason()));
+                if !request_violations.is_empty() {
+                    // Rejected: is it the document's value, or what the client made of it?
+                    match raw(&proxy, &method, &path, &composed).await {
+                        Some(v) if v.iter().any(|v| !v.starts_with("(response)")) => {
+                            notes.push(rejected_without_client(source.values(), v))
                         }
-                    } else {
-                        failure.get_or_insert(attempt.reason());
+                        Some(_) => tries.push(format!(
+                            "{label}: OURS: the same values sent without the client pass Prism"
+                        )),
+                        None => {}
                     }
                 }
-                row.dynamic = Some((passed, DYNAMIC_ROUNDS, failure));
             }
-        }
+            if let Some((request_label, composed)) = accepted.filter(|_| chosen.is_none()) {
+                if proxied.is_none() {
+                    proxied = Some(Proxied::start(module, document, auth).await);
+                }
+                let proxied = proxied.as_ref().expect("started above");
+                match proxied.check(doc, &unions, op, call, &composed.args).await {
+                    Ok(response) => {
+                        let how = format!("{PROXIED}, {} response", response.label());
+                        row.verdict = verdict_of_pass(&request_label, Some(&how));
+                        row.proxied = true;
+                        row.response_conforms = true;
+                        chosen = Some(composed);
+                    }
+                    Err(why) => tries.push(format!("{PROXIED}: {why}")),
+                }
+            }
+            row.passed = chosen.is_some();
+            if !row.passed {
+                row.verdict = tries.join(" / ");
+                if call.params.contains(&"form") && row.verdict.contains("must be object") {
+                    row.verdict.push_str(
+                        " / Prism reads multipart parts as text: a JSON part (application/json) is never an object to it",
+                    );
+                }
+            }
+            if !notes.is_empty() {
+                row.document_note = Some(notes.join(" / "));
+            }
+            if method == "get" {
+                let args = match &chosen {
+                    Some(c) => Some(c.args.clone()),
+                    None => compose(doc, &unions, item, op, call, Source::Examples)
+                        .ok()
+                        .map(|c| c.args),
+                };
+                if let Some(args) = args {
+                    let mut passed = 0;
+                    let mut failure = None;
+                    for _ in 0..DYNAMIC_ROUNDS {
+                        let attempt = attempt(&dynamic, &proxy, call, &args).await;
+                        if attempt.passed() {
+                            passed += 1;
+                            if !attempt.conforms() {
+                                row.dynamic_violations += 1;
+                            }
+                        } else {
+                            failure.get_or_insert(attempt.reason());
+                        }
+                    }
+                    row.dynamic = Some((passed, DYNAMIC_ROUNDS, failure));
+                }
+            }
+            match prism.restart_if_exited().await {
+                None => break row,
+                Some(why) if crashes.is_empty() => crashes.push(why),
+                Some(why) => {
+                    crashes.push(why);
+                    row.verdict = format!("{} / {}", row.verdict, crashes.join(" / "));
+                    if let Some((_, _, failure)) = &mut row.dynamic {
+                        *failure = Some(crashes.join(" / "));
+                    }
+                    break row;
+                }
+            }
+        };
         rows.push(row);
     }
     rows
@@ -794,6 +811,7 @@ fn prism_limit(text: &str) -> bool {
         "Prop not found",
         "Schema too complex",
         "Maximum call stack size",
+        "Prism exited",
         "multipart parts as text",
     ]
     .iter()
@@ -1028,11 +1046,11 @@ async fn every_operation_through_prism() {
         })
         .collect();
     // All Prism servers start together (each takes seconds to read its document).
-    let mut servers: BTreeMap<String, Prism> = documents
+    let servers: BTreeMap<String, Prism> = documents
         .iter()
         .map(|(module, path, _)| (module.clone(), Prism::mock(module, path)))
         .collect();
-    for prism in servers.values_mut() {
+    for prism in servers.values() {
         prism.ready().await;
     }
     let auth = servers.get("auth").expect("the Auth API is mirrored (token endpoint)");
@@ -1197,4 +1215,27 @@ fn prism_failing_to_build_a_response_is_no_request_violation() {
     assert!(!rejected.prism_failed());
     assert_eq!(rejected.request_violations().len(), 1);
     assert!(!rejected.prism_response_at_fault());
+}
+
+#[tokio::test]
+async fn a_prism_that_exits_is_restarted_on_its_port() {
+    let api = support::manifest()
+        .api
+        .into_iter()
+        .find(|a| a.module == "auth")
+        .expect("the Auth API is mirrored");
+    support::document(&api);
+    let prism = Prism::mock(
+        "auth",
+        &support::workspace_root().join("spec/cache").join(api.cache_file()),
+    );
+    prism.ready().await;
+    assert_eq!(prism.restart_if_exited().await, None, "a running Prism is left alone");
+    prism.kill();
+    let why = prism.restart_if_exited().await.expect("an exited Prism is restarted");
+    assert!(why.starts_with("Prism exited"), "{why}");
+    assert!(
+        std::net::TcpStream::connect(prism.addr()).is_ok(),
+        "listening again on its port"
+    );
 }

@@ -30,9 +30,14 @@ fn prism_binary() -> PathBuf {
 /// sends that response as it is (with `--errors` it would become a `500`), so the client reads
 /// it. `prism proxy` forwards every request to its upstream and reports, in the same header,
 /// the violations of the request and of the upstream's response.
+///
+/// Prism's faker can take the whole process down on Spotnana's recursive schemas (out of
+/// stack or heap while drawing a dynamic response): [`Prism::restart_if_exited`] brings it
+/// back on the same port, so one operation cannot fail all that follow.
 pub struct Prism {
     module: String,
-    child: Child,
+    args: Vec<std::ffi::OsString>,
+    child: Mutex<Child>,
     port: u16,
     log: PathBuf,
     _dir: tempfile::TempDir,
@@ -56,19 +61,14 @@ impl Prism {
             .expect("a free port")
             .port();
         let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut args: Vec<std::ffi::OsString> = args.iter().map(|a| a.to_os_string()).collect();
+        args.extend(["-h", "127.0.0.1", "-p", &port.to_string()].map(Into::into));
         let log = dir.path().join("prism.log");
-        let out = std::fs::File::create(&log).expect("Prism's log file");
-        let child = Command::new(prism_binary())
-            .args(args)
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().expect("log file handle"))
-            .stderr(out)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", prism_binary().display()));
+        let child = start(&args, &log);
         Self {
             module: module.into(),
-            child,
+            args,
+            child: Mutex::new(child),
             port,
             log,
             _dir: dir,
@@ -76,9 +76,9 @@ impl Prism {
     }
 
     /// Waits until Prism listens; fails with its log if it exits first.
-    pub async fn ready(&mut self) {
+    pub async fn ready(&self) {
         loop {
-            if let Some(status) = self.child.try_wait().expect("Prism's status") {
+            if let Some(status) = self.child.lock().unwrap().try_wait().expect("Prism's status") {
                 panic!(
                     "Prism on the {} document exited ({status}) before listening:\n{}",
                     self.module,
@@ -95,15 +95,50 @@ impl Prism {
         }
     }
 
+    /// If Prism has exited, starts it again on the same port and returns why it ended (its
+    /// status and the last lines of its log).
+    pub async fn restart_if_exited(&self) -> Option<String> {
+        let status = self.child.lock().unwrap().try_wait().expect("Prism's status")?;
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(3).collect();
+        let why = format!(
+            "Prism exited ({status}): {}",
+            tail.into_iter().rev().collect::<Vec<_>>().join(" ")
+        );
+        *self.child.lock().unwrap() = start(&self.args, &self.log);
+        self.ready().await;
+        Some(why)
+    }
+
+    /// Kills the process, as a crash would (for the test of [`Prism::restart_if_exited`]).
+    pub fn kill(&self) {
+        let mut child = self.child.lock().unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
 }
 
+/// Starts Prism with `args`, its output into `log` (a fresh file).
+fn start(args: &[std::ffi::OsString], log: &Path) -> Child {
+    let out = std::fs::File::create(log).expect("Prism's log file");
+    Command::new(prism_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("log file handle"))
+        .stderr(out)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", prism_binary().display()))
+}
+
 impl Drop for Prism {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let child = self.child.get_mut().unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 

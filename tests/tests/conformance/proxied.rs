@@ -26,7 +26,7 @@ pub struct Proxied {
 impl Proxied {
     pub async fn start(module: &str, document: &Path, auth: &Prism) -> Self {
         let upstream = MockServer::start().await;
-        let mut prism = Prism::proxy(module, document, &upstream.uri());
+        let prism = Prism::proxy(module, document, &upstream.uri());
         prism.ready().await;
         let recorder = Proxy::start(prism.addr(), auth.addr());
         let client = client(&recorder, false);
