@@ -87,7 +87,12 @@ enum Start {
 }
 
 fn start(field: &syn::Field) -> Start {
-    let start = crate::serde_attrs::args(&field.attrs)
+    let args = crate::serde_attrs::args(&field.attrs);
+    // A flattened map (unknown properties, typify's `extra`) starts empty.
+    if args.iter().any(|a| a.name == "flatten") {
+        return Start::Default;
+    }
+    let start = args
         .into_iter()
         .filter(|a| a.name == "default")
         .map(|a| match a.string() {

@@ -10,11 +10,15 @@
 //! The output is deterministic: the same bytes give the same code.
 
 mod additive;
+mod bodyless;
+mod deep_decode;
 pub mod deprecations;
+pub mod lossless;
 pub mod manifest;
 mod multipart;
 pub mod open_enums;
 pub mod parse;
+mod plain;
 pub mod runtime_tables;
 mod serde_attrs;
 pub mod share;
@@ -22,6 +26,7 @@ pub mod transform;
 pub mod unions;
 pub mod walk;
 
+pub use plain::plain_progenitor;
 pub use transform::{Changes, Report};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -39,6 +44,12 @@ pub enum Error {
     Progenitor { document: String, reason: String },
     #[error("{document}: generated code does not parse as Rust: {reason}")]
     Syntax { document: String, reason: String },
+    /// A pass over the generated code met a shape it cannot rewrite safely.
+    #[error("{document}: {reason}")]
+    Pass { document: String, reason: String },
+    /// Two different schemas would be one Rust type (see [`transform::audit_type_names`]).
+    #[error("{document}: {reason}")]
+    TypeNames { document: String, reason: String },
 }
 
 /// One generated API module.
@@ -197,6 +208,10 @@ pub fn generate_all_parsed(
             let path = format!("{}::{rust}", options.common_path);
             settings.with_replacement(&rust, path, impls.get(&rust).cloned().unwrap_or_default().into_iter());
         }
+        transform::audit_type_names(&p.doc).map_err(|reason| Error::TypeNames {
+            document: p.name.clone(),
+            reason,
+        })?;
         let spec = to_openapi(&p.name, &p.doc)?;
         let tokens = run_progenitor(&p.name, &settings, &spec)?.0;
         let shared_rust: std::collections::BTreeMap<String, String> = shared
@@ -219,6 +234,7 @@ pub fn generate_all_parsed(
         let (code, opened, dispatched) = format_tokens(
             &p.name,
             quote::quote! { #tokens #extra },
+            &bodyless::plan(&p.doc),
             &unions,
             &deprecations::plan(&p.doc),
             &reexports,
@@ -269,6 +285,10 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
         "paths": {},
         "components": {"schemas": plan.common},
     });
+    transform::audit_type_names(&doc).map_err(|reason| Error::TypeNames {
+        document: "common".into(),
+        reason,
+    })?;
     let spec = to_openapi("common", &doc)?;
     let (_, generator) = run_progenitor("common", &base_settings(), &spec)?;
     let space = generator.get_type_space();
@@ -287,6 +307,7 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
     let (code, _, dispatched) = format_tokens(
         "common",
         space.to_stream(),
+        &Default::default(),
         &unions::plan(&doc),
         &deprecations::plan(&doc),
         &[],
@@ -348,6 +369,12 @@ pub struct Dispatched {
     pub deprecated: Vec<String>,
     /// Structs made `#[non_exhaustive]` with a `new` (see [`additive`]).
     pub non_exhaustive: Vec<String>,
+    /// Structs (and struct-like variants) that keep unknown properties (see [`lossless`]).
+    pub lossless: Vec<lossless::Kept>,
+    /// Body-less statuses given back to their method: (method, status) (see [`bodyless`]).
+    pub bodyless: Vec<(String, u16)>,
+    /// Response decodes moved to the runtime's own stack (see [`deep_decode`]).
+    pub decoded: usize,
 }
 
 impl Dispatched {
@@ -376,6 +403,34 @@ impl Dispatched {
             .map(|ty| (format!("types::{ty}"), "non_exhaustive, new".to_string()))
             .collect();
         report.insert("non_exhaustive_structs", Changes { places: structs });
+        let kept = self
+            .lossless
+            .iter()
+            .map(|k| {
+                let opened = if k.opened { " (deny_unknown_fields removed)" } else { "" };
+                (
+                    format!("types::{}", k.ty),
+                    format!("unknown properties kept in `{}`{opened}", k.field),
+                )
+            })
+            .collect();
+        report.insert("keep_unknown_properties", Changes { places: kept });
+        let answered = self
+            .bodyless
+            .iter()
+            .map(|(method, status)| (format!("Client::{method}"), format!("{status}: answered as None")))
+            .collect();
+        report.insert("answer_bodyless_statuses", Changes { places: answered });
+        let decoded = (self.decoded > 0)
+            .then(|| {
+                (
+                    "Client".to_string(),
+                    format!("{} response decodes on their own stack", self.decoded),
+                )
+            })
+            .into_iter()
+            .collect();
+        report.insert("decode_on_own_stack", Changes { places: decoded });
     }
 }
 
@@ -386,6 +441,7 @@ impl Dispatched {
 fn format_tokens(
     document: &str,
     tokens: proc_macro2::TokenStream,
+    bodyless: &bodyless::BodylessPlan,
     unions: &unions::UnionPlan,
     deprecated: &deprecations::DeprecationPlan,
     reexports: &[String],
@@ -401,7 +457,20 @@ fn format_tokens(
             document: document.into(),
             reason,
         })?;
+    let (answered, unanswered) = bodyless::answer_bodyless_statuses(&mut file, bodyless);
+    if let Some((method, why)) = unanswered.first() {
+        return Err(Error::Pass {
+            document: document.into(),
+            reason: format!("{method}: body-less statuses not answered: {why}"),
+        });
+    }
+    let decoded = deep_decode::decode_on_own_stack(&mut file);
     let opened = open_enums::open_string_enums(&mut file);
+    // Before `additive`: `new` starts the added field empty.
+    let kept = lossless::keep_unknown_properties(&mut file).map_err(|reason| Error::Pass {
+        document: document.into(),
+        reason,
+    })?;
     let constructed = additive::non_exhaustive_structs(&mut file);
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
     // Last: it allows `deprecated` on every item, those the passes above added included.
@@ -412,6 +481,9 @@ fn format_tokens(
         untagged,
         deprecated: marked,
         non_exhaustive: constructed,
+        lossless: kept,
+        bodyless: answered,
+        decoded,
     };
     Ok((prettyplease::unparse(&file), opened, dispatched))
 }

@@ -16,15 +16,23 @@
 //!
 //! # Compatibility with Spotnana's releases
 //!
-//! Spotnana ships new response fields and new enum values without notice. This client
-//! accepts both:
-//! - objects ignore fields they do not know (no type denies unknown fields);
+//! Spotnana ships new response fields and new enum values without notice, and its update
+//! operations take the complete object (read, change a field, send it back). This client
+//! keeps both, so an update never erases what it did not know:
+//! - every generated struct keeps the properties it has no field for in
+//!   `unknown_properties` ([`UnknownProperties`]) and writes them back, at every nesting
+//!   level; responses are decoded on a stack of their own ([`decode`]), since keeping them
+//!   costs serde stack per level;
 //! - every string enum has a last variant, `Unrecognized(String)`, that keeps a value this
 //!   version does not know and sends it back unchanged; enums are `#[non_exhaustive]`, so a
 //!   value added in a later release does not break a `match` written against this one.
 //!
-//! Known gap: request structs are plain structs, so a new *required* request property is a
-//! breaking change for code that builds them with struct literals (as it is on the wire).
+//! Structs are `#[non_exhaustive]` with `new(required…)`: a new optional property does not
+//! break callers' builds; a new *required* one changes `new`, as it changes the wire.
+//!
+//! A status the document lists without a body beside ones with a body is answered as
+//! documented: a body-less success makes the method return `ResponseValue<Option<T>>`
+//! (`None` for it), a body-less error is `Error::ErrorResponse` with `None`.
 //!
 //! # Runtime
 //!
@@ -131,6 +139,7 @@
 )]
 
 pub mod config;
+pub mod decode;
 mod entry;
 pub mod error;
 pub mod logging;
@@ -139,6 +148,7 @@ pub mod retry;
 pub mod runtime;
 pub mod secret;
 mod token;
+mod unknown;
 pub mod webhook;
 
 pub use config::{ConfigError, PRODUCTION_URL, SANDBOX_URL, SpotnanaBuilder, USER_AGENT};
@@ -148,6 +158,7 @@ pub use multipart::FilePart;
 pub use retry::RetryPolicy;
 pub use runtime::{Metrics, Runtime};
 pub use secret::Secret;
+pub use unknown::UnknownProperties;
 pub use webhook::{WebhookDelivery, WebhookError, WebhookVerifier};
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));

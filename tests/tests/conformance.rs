@@ -86,8 +86,9 @@ struct Call {
 /// What the generated method made of the response.
 #[derive(Debug, Clone)]
 enum Decoded {
-    /// A documented success status, deserialized into the generated type.
-    Typed(u16),
+    /// A documented success status, deserialized into the generated type; what that type
+    /// serializes back to (`None` for a body-less status), or why it could not.
+    Typed(u16, Option<Result<Value, String>>),
     /// A documented error status, deserialized into the documented error type.
     DocumentedError(u16),
     /// A documented status whose body does not deserialize into the generated type.
@@ -120,10 +121,21 @@ fn form(a: &Args, name: &str) -> Result<BTreeMap<String, Value>, String> {
         .collect())
 }
 
-fn outcome<T, E>(result: Result<spotnana::air::ResponseValue<T>, spotnana::air::Error<E>>) -> Decoded {
+fn outcome<T: serde::Serialize, E>(
+    result: Result<spotnana::air::ResponseValue<T>, spotnana::air::Error<E>>,
+) -> Decoded {
     use spotnana::air::Error;
     match result {
-        Ok(value) => Decoded::Typed(value.status().as_u16()),
+        Ok(value) => {
+            let status = value.status().as_u16();
+            // `()` (a body-less status) serializes as null: nothing to compare.
+            let back = match serde_json::to_value(value.into_inner()) {
+                Ok(Value::Null) => None,
+                Ok(v) => Some(Ok(v)),
+                Err(e) => Some(Err(format!("does not serialize: {e}"))),
+            };
+            Decoded::Typed(status, back)
+        }
         Err(Error::ErrorResponse(value)) => Decoded::DocumentedError(value.status().as_u16()),
         Err(Error::InvalidResponsePayload(_, e)) => Decoded::Invalid(e.to_string()),
         Err(Error::UnexpectedResponse(response)) => Decoded::Unexpected(response.status().as_u16()),
@@ -161,10 +173,8 @@ impl Source {
     /// The sampler that draws values from this source.
     fn sampler<'a>(self, doc: &'a Value, unions: &'a UnionCheck) -> Sampler<'a> {
         Sampler {
-            doc,
-            examples: self == Source::Examples,
-            required_only: self == Source::Required,
             unions: Some(unions),
+            ..Sampler::new(doc, self == Source::Examples, self == Source::Required)
         }
     }
 
@@ -328,6 +338,9 @@ struct Attempt {
     /// The status Prism sent, when the request reached it.
     status: Option<u16>,
     decoded: Decoded,
+    /// For a typed response with a JSON body: whether the generated type wrote back what it
+    /// read (see `support::json::lossless`).
+    lossless: Option<Result<(), String>>,
 }
 
 impl Attempt {
@@ -357,7 +370,7 @@ impl Attempt {
     /// The issue's two criteria: Prism accepted the request without violations, and the
     /// response deserialized into the generated type.
     fn passed(&self) -> bool {
-        self.request_violations().is_empty() && matches!(self.decoded, Decoded::Typed(s) if (200..300).contains(&s))
+        self.request_violations().is_empty() && matches!(self.decoded, Decoded::Typed(s, _) if (200..300).contains(&s))
     }
 
     /// Passed, and the response Prism sent conforms to the document as well.
@@ -368,7 +381,7 @@ impl Attempt {
     fn reason(&self) -> String {
         if !self.violations.is_empty() && !self.passed() {
             let client = match &self.decoded {
-                Decoded::Typed(_) => String::new(),
+                Decoded::Typed(..) => String::new(),
                 _ => format!(" (the client: {})", self.outcome()),
             };
             return format!("Prism: {}{client}", self.violations.join("; "));
@@ -379,8 +392,8 @@ impl Attempt {
     /// What the client made of the response.
     fn outcome(&self) -> String {
         match &self.decoded {
-            Decoded::Typed(s) if (200..300).contains(s) => "pass".into(),
-            Decoded::Typed(s) => format!("status {s}"),
+            Decoded::Typed(s, _) if (200..300).contains(s) => "pass".into(),
+            Decoded::Typed(s, _) => format!("status {s}"),
             Decoded::DocumentedError(s) => format!("documented error status {s}"),
             Decoded::Invalid(e) => format!("response does not deserialize: {e}"),
             Decoded::Unexpected(s) => format!("undocumented status {s}"),
@@ -478,10 +491,17 @@ async fn attempt(client: &spotnana::Spotnana, proxy: &Proxy, call: &Call, args: 
     };
     // The operation's own request is the last: a token, when fetched, comes before it.
     let exchange = proxy.last();
+    let lossless = match (&decoded, &exchange) {
+        (Decoded::Typed(_, Some(back)), Some(e)) => serde_json::from_slice::<Value>(&e.response_body)
+            .ok()
+            .map(|sent| back.clone().and_then(|back| support::json::lossless(&sent, &back))),
+        _ => None,
+    };
     Attempt {
         violations: exchange.as_ref().map(violations).unwrap_or_default(),
         status: exchange.map(|e| e.status),
         decoded,
+        lossless,
     }
 }
 
@@ -494,7 +514,7 @@ struct Row {
     path: String,
     /// Pass, or why not.
     verdict: String,
-    /// Prism accepted the request and the response deserialized (the issue's criteria).
+    /// Prism accepted the request and the response deserialized (the pass criteria).
     passed: bool,
     /// When passed: the response deserialized was one that conforms to the document.
     response_conforms: bool,
@@ -507,6 +527,8 @@ struct Row {
     dynamic: Option<(usize, usize, Option<String>)>,
     /// Dynamic rounds that deserialized a response of Prism's that violates the document.
     dynamic_violations: usize,
+    /// When passed on a JSON body: whether the generated type wrote it back unchanged.
+    lossless: Option<Result<(), String>>,
 }
 
 fn client(proxy: &Proxy, dynamic: bool) -> spotnana::Spotnana {
@@ -562,6 +584,7 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 document_note: None,
                 dynamic: None,
                 dynamic_violations: 0,
+                lossless: None,
             };
             let Some(call) = CALLS.iter().find(|c| c.module == module && c.method == rust) else {
                 row.verdict = format!("no generated method `{rust}`");
@@ -590,6 +613,7 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 };
                 if first.conforms() {
                     row.verdict = verdict_of_pass(&request_label, None);
+                    row.lossless = first.lossless.clone();
                     chosen = Some(composed);
                     break;
                 }
@@ -648,6 +672,7 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                     deserialized |= second.passed();
                     if second.conforms() {
                         row.verdict = verdict_of_pass(&request_label, Some("dynamic response"));
+                        row.lossless = second.lossless.clone();
                         row.response_conforms = true;
                         chosen = Some(composed);
                         break;
@@ -656,6 +681,10 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                         // Both criteria hold: Prism took the request, the client read the response.
                         // That the response breaks the document is the document's fault (notes).
                         row.verdict = verdict_of_pass(&request_label, Some(RESPONSE_VIOLATES));
+                        row.lossless = [&second, &first]
+                            .iter()
+                            .find(|a| a.passed())
+                            .and_then(|a| a.lossless.clone());
                         row.response_conforms = false;
                         chosen = Some(composed);
                         break;
@@ -688,7 +717,8 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 }
                 let proxied = proxied.as_ref().expect("started above");
                 match proxied.check(doc, &unions, op, call, &composed.args).await {
-                    Ok(response) => {
+                    Ok((response, lossless)) => {
+                        row.lossless = lossless;
                         let how = format!("{PROXIED}, {} response", response.label());
                         row.verdict = verdict_of_pass(&request_label, Some(&how));
                         row.proxied = true;
@@ -867,6 +897,21 @@ fn render(rows: &[Row], modules: &[String]) -> String {
         100.0 * (passed - proxied) as f64 / total.max(1) as f64,
     )
     .unwrap();
+    let with_body = rows.iter().filter(|r| r.passed && r.lossless.is_some()).count();
+    let lossless = rows
+        .iter()
+        .filter(|r| r.passed && matches!(r.lossless, Some(Ok(()))))
+        .count();
+    writeln!(
+        out,
+        "**Lossless: {lossless}/{with_body} passing operations whose response had a JSON body wrote it \
+         back unchanged** (the deserialized value serialized again and compared with what Prism sent: \
+         equal up to number representation, null members and empty optional arrays or objects, which \
+         the generated types write as absent); {} passed on a response without a JSON body to compare. Differences, if any, \
+         are listed under \"Responses not written back unchanged\".\n",
+        passed - with_body
+    )
+    .unwrap();
     writeln!(
         out,
         "Dynamic responses (`Prefer: dynamic=true`), {DYNAMIC_ROUNDS} rounds per GET: {dynamic_ok}/{} GET operations deserialize every round.\n",
@@ -894,6 +939,23 @@ fn render(rows: &[Row], modules: &[String]) -> String {
             gets.len()
         )
         .unwrap();
+    }
+    let differ: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.passed && matches!(r.lossless, Some(Err(_))))
+        .collect();
+    writeln!(out, "\n## Responses not written back unchanged: {}\n", differ.len()).unwrap();
+    for r in differ {
+        if let Some(Err(why)) = &r.lossless {
+            writeln!(
+                out,
+                "- {} `{}`: {}",
+                r.module,
+                r.operation_id,
+                shorten(escape(why), 320)
+            )
+            .unwrap();
+        }
     }
     writeln!(out, "\n## Operations\n").unwrap();
     writeln!(
@@ -1145,6 +1207,12 @@ async fn every_operation_through_prism() {
         {
             problems.push(format!("ours (dynamic): {} {}: {why}", r.module, r.operation_id));
         }
+        if let (true, Some(Err(why))) = (r.passed, &r.lossless) {
+            problems.push(format!(
+                "ours (not written back unchanged): {} {}: {why}",
+                r.module, r.operation_id
+            ));
+        }
         if !r.passed && cause(&r.verdict, r.document_note.as_deref()) == "ours" {
             problems.push(format!("ours: {} {}: {}", r.module, r.operation_id, r.verdict));
         }
@@ -1198,6 +1266,7 @@ fn prism_failing_to_build_a_response_is_no_request_violation() {
         violations: violations(&e),
         status: Some(e.status),
         decoded: Decoded::Unexpected(e.status),
+        lossless: None,
     };
     let too_complex = judged(exchange(
         500,

@@ -2,14 +2,14 @@
 //! lands in the right variant, and serializes back to what was sent.
 //!
 //! The types are looked up through `type_table.rs`, written by this package's build script
-//! from the pinned documents (every component with an example, every string enum, every
-//! `oneOf`).
+//! from the pinned documents (every component schema).
 // The table names every such type, the ones Spotnana deprecates included.
 #![allow(deprecated)]
 
 mod support;
 
-use support::sampler::{Sampler, UnionCheck};
+use support::json::{first_difference, numbers_as_floats, without_empty_members};
+use support::sampler::{Sampler, UNKNOWN_PROPERTY, UnionCheck};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -23,8 +23,11 @@ struct Entry {
     variant: fn(Value) -> Result<String, String>,
 }
 
+/// As the client reads a response (on its own stack, see `spotnana::decode`) and writes a
+/// request.
 fn round_trip<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
-    let parsed: T = serde_json::from_value(value).map_err(|e| format!("deserialize: {e}"))?;
+    let bytes = serde_json::to_vec(&value).map_err(|e| format!("{e}"))?;
+    let parsed: T = spotnana::decode::from_slice(&bytes).map_err(|e| format!("deserialize: {e}"))?;
     serde_json::to_value(&parsed).map_err(|e| format!("serialize: {e}"))
 }
 
@@ -59,59 +62,6 @@ fn documents() -> Vec<(String, Value)> {
         .collect()
 }
 
-/// Equal up to null-valued members (an absent optional and an explicit null are the same
-/// thing to the generated types), number representation (`1` and `1.0`), and empty arrays
-/// and free-form objects in optional members: typify writes an optional array as a `Vec`,
-/// and an optional free-form object as a `Map`, skipped when empty, so `"x": []` and
-/// `"x": {}` come back absent (a known, documented loss).
-fn normalize(value: &Value) -> Value {
-    match value {
-        // Members normalized first: an object left empty by that is empty too.
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), normalize(v)))
-                .filter(|(_, v)| {
-                    !v.is_null()
-                        && v.as_array().is_none_or(|a| !a.is_empty())
-                        && v.as_object().is_none_or(|o| !o.is_empty())
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
-        Value::Number(n) => json!(n.as_f64()),
-        other => other.clone(),
-    }
-}
-
-/// The first place two values differ: (JSON pointer, left, right), for readable failures.
-fn first_difference(left: &Value, right: &Value, at: String) -> Option<(String, Value, Value)> {
-    match (left, right) {
-        (Value::Object(l), Value::Object(r)) => {
-            for key in l.keys().chain(r.keys()) {
-                let (a, b) = (l.get(key).unwrap_or(&Value::Null), r.get(key).unwrap_or(&Value::Null));
-                if let Some(d) = first_difference(a, b, format!("{at}/{key}")) {
-                    return Some(d);
-                }
-            }
-            None
-        }
-        (Value::Array(l), Value::Array(r)) if l.len() == r.len() => l
-            .iter()
-            .zip(r)
-            .enumerate()
-            .find_map(|(i, (a, b))| first_difference(a, b, format!("{at}/{i}"))),
-        _ if left == right => None,
-        _ => Some((at, left.clone(), right.clone())),
-    }
-}
-
-fn same(sent: &Value, back: &Value) -> Result<(), String> {
-    match first_difference(&normalize(sent), &normalize(back), String::new()) {
-        None => Ok(()),
-        Some((at, a, b)) => Err(format!("round trip changed {at:?}: sent {a}, got back {b}")),
-    }
-}
-
 fn report_path(name: &str) -> std::path::PathBuf {
     let dir = support::workspace_root().join("target/fidelity");
     std::fs::create_dir_all(&dir).unwrap();
@@ -138,7 +88,7 @@ fn every_component_example_round_trips_or_is_reported_invalid() {
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             let ours = (entry(&module, name).round_trip)(example.clone());
-            let ours = ours.and_then(|back| same(example, &back));
+            let ours = ours.and_then(|back| support::json::lossless(example, &back));
             if reasons.is_empty() {
                 if let Err(e) = ours {
                     failures.push(format!("{module}{pointer}: {e}"));
@@ -231,10 +181,8 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
         let unions = UnionCheck::new(&doc);
         // Optional members included, so that a wrong variant would lose them on the way back.
         let sampler = Sampler {
-            doc: &doc,
-            examples: true,
-            required_only: false,
             unions: Some(&unions),
+            ..Sampler::new(&doc, true, false)
         };
         let components = doc["components"].clone();
         for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
@@ -269,7 +217,9 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
                         other => ours.push(format!("should land in {want}: {other:?}")),
                     }
                 }
-                if let Err(e) = (e.round_trip)(payload.clone()).and_then(|back| same(&payload, &back)) {
+                if let Err(e) =
+                    (e.round_trip)(payload.clone()).and_then(|back| support::json::lossless(&payload, &back))
+                {
                     ours.push(e);
                 }
                 let place = format!("{module}: {name} member {index}");
@@ -313,6 +263,222 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `value` without the property the maximal sample adds, at every level.
+fn without_unknown(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != UNKNOWN_PROPERTY)
+                .map(|(k, v)| (k.clone(), without_unknown(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_unknown).collect()),
+        other => other.clone(),
+    }
+}
+
+fn count_unknown(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            usize::from(map.contains_key(UNKNOWN_PROPERTY)) + map.values().map(count_unknown).sum::<usize>()
+        }
+        Value::Array(items) => items.iter().map(count_unknown).sum(),
+        _ => 0,
+    }
+}
+
+/// The inline object schemas (with properties, below a component, not the component itself)
+/// of a document: (address, JSON pointer).
+fn inline_objects(value: &Value, at: String, top: bool, out: &mut Vec<(usize, String)>) {
+    match value {
+        Value::Object(map) => {
+            if !top
+                && map
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty())
+            {
+                out.push((value as *const Value as usize, at.clone()));
+            }
+            for (k, v) in map {
+                if k != "example" && k != "examples" && k != "default" {
+                    inline_objects(v, format!("{at}/{k}"), false, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                inline_objects(v, format!("{at}/{i}"), false, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every component schema, with every property set (nested inline objects included, to the
+/// sampler's depth) and a property no schema defines added to every object, parses into its
+/// generated type and serializes back to the same JSON: nothing is dropped, so a
+/// read-modify-write through the client erases nothing on Spotnana's side.
+#[test]
+fn every_schema_keeps_every_property_and_unknown_ones_through_a_round_trip() {
+    let mut report = String::from(
+        "# Maximal samples: every property set, an unknown property at every object level\n\n\
+         Each component schema is sampled with every property set (examples for scalar values, \
+         the first valid member at a union, formats honoured; below depth 8 only required and \
+         defaulted properties) and the property `zzAddedLaterBySpotnana` added to every object \
+         that has properties. The payload must deserialize into the generated type and \
+         serialize back to equal JSON (numbers compared as numbers: `510` = `510.0`).\n\n\
+         | API | component schemas | payloads | inline object schemas reached | unknown properties kept | failures | document defects |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    let mut failures = Vec::new();
+    let mut defects = Vec::new();
+    let mut unsampled = Vec::new();
+    let mut unreached = Vec::new();
+    let mut totals = [0usize; 6];
+    let mut empties = 0;
+    for (module, doc) in documents() {
+        let unions = UnionCheck::new(&doc);
+        let sampler = Sampler {
+            unions: Some(&unions),
+            maximal: true,
+            ..Sampler::new(&doc, true, false)
+        };
+        let components = doc["components"].clone();
+        let (mut schemas, mut payloads, mut kept, mut failed, mut defective) = (0, 0, 0, 0, 0);
+        let schemas_of_doc = doc["components"]["schemas"].as_object().unwrap();
+        for (name, schema) in schemas_of_doc {
+            schemas += 1;
+            let pointer = format!("/components/schemas/{name}");
+            let Some(payload) = sampler.sample(schema, 0) else {
+                unsampled.push(format!("{module}{pointer}"));
+                continue;
+            };
+            payloads += 1;
+            let back = (entry(&module, name).round_trip)(payload.clone());
+            let outcome = back.and_then(|back| {
+                let mut empty_sent = 0;
+                let sent = numbers_as_floats(&without_empty_members(&payload, &mut empty_sent));
+                let got = numbers_as_floats(&without_empty_members(&back, &mut 0));
+                empties += empty_sent;
+                match first_difference(&sent, &got, String::new()) {
+                    None => Ok(count_unknown(&back)),
+                    Some((at, sent, got)) => Err(format!("changed {at:?}: sent {sent}, got back {got}")),
+                }
+            });
+            match outcome {
+                Ok(n) => kept += n,
+                Err(e) => {
+                    // The document's defect if its own schema rejects the payload (without the
+                    // unknown property, which a closed schema rightly rejects).
+                    let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+                    let validator = support::validator(&reference, &components, false)
+                        .unwrap_or_else(|e| panic!("{module}{pointer}: schema does not compile: {e}"));
+                    let reasons: Vec<String> = validator
+                        .iter_errors(&without_unknown(&payload))
+                        .map(|e| format!("{e} at {}", e.instance_path()))
+                        .take(3)
+                        .collect();
+                    // Only a payload the type refuses can be the document's fault: one it reads
+                    // and writes back differently is our loss, whatever else the schema says.
+                    if reasons.is_empty() || !e.starts_with("deserialize:") {
+                        failed += 1;
+                        failures.push(format!("{module}{pointer}: {e}"));
+                    } else {
+                        defective += 1;
+                        defects.push(format!(
+                            "{module}{pointer}: {e}; the schema rejects the payload: {}",
+                            reasons.join("; ")
+                        ));
+                    }
+                }
+            }
+        }
+        let mut inline = Vec::new();
+        for (name, schema) in schemas_of_doc {
+            inline_objects(schema, format!("/components/schemas/{name}"), true, &mut inline);
+        }
+        let reached = sampler.reached.borrow();
+        let hit = inline.iter().filter(|(address, _)| reached.contains(address)).count();
+        unreached.extend(
+            inline
+                .iter()
+                .filter(|(address, _)| !reached.contains(address))
+                .map(|(_, ptr)| format!("{module}{ptr}")),
+        );
+        writeln!(
+            report,
+            "| {module} | {schemas} | {payloads} | {hit} of {} | {kept} | {failed} | {defective} |",
+            inline.len()
+        )
+        .unwrap();
+        for (total, n) in totals
+            .iter_mut()
+            .zip([schemas, payloads, hit, inline.len(), kept, failed])
+        {
+            *total += n;
+        }
+    }
+    writeln!(
+        report,
+        "| all | {} | {} | {} of {} | {} | {} | {} |\n",
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        totals[4],
+        totals[5],
+        defects.len()
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "Empty arrays and objects sent as optional members: {empties}; the generated types \
+         write them back absent (typify's optional `Vec` and free-form `Map` fields skip empty \
+         values), which an update reads as the same empty member, so they are compared as \
+         absent.\n"
+    )
+    .unwrap();
+    for (title, lines) in [
+        ("Failures", &failures),
+        (
+            "Document defects (the payload breaks the schema it was sampled from)",
+            &defects,
+        ),
+        ("Not sampled", &unsampled),
+        (
+            "Inline object schemas not reached (below the depth cut or behind a union member not taken)",
+            &unreached,
+        ),
+    ] {
+        writeln!(report, "## {title}: {}\n", lines.len()).unwrap();
+        for line in lines {
+            writeln!(report, "- {line}").unwrap();
+        }
+        report.push('\n');
+    }
+    let path = report_path("lossless.md");
+    std::fs::write(&path, &report).unwrap();
+    println!(
+        "{} schemas, {} payloads, {} of {} inline objects reached, {} unknown properties kept, {} failures, {} defects (see {})",
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        totals[4],
+        failures.len(),
+        defects.len(),
+        path.display()
+    );
+    assert!(totals[4] > 0, "no payload carried an unknown property");
+    assert!(
+        failures.is_empty(),
+        "{} schemas lose data in a round trip:\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -7,14 +7,16 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Inline schemas whose Rust type name would be a component's: an inline `TicketStatus`
-/// title beside the component `TicketStatus`, or an untitled enum at `Ticket.status`, which
-/// typify names `Ticket` + `Status` = `TicketStatus` too.
+/// Inline schemas whose Rust type name would be a component's or another inline schema's:
+/// an inline `TicketStatus` title beside the component `TicketStatus`, an untitled enum at
+/// `Ticket.status`, which typify names `Ticket` + `Status` = `TicketStatus` too, or two
+/// different inline schemas both titled `ExchangeInfo`.
 ///
-/// typify names a type by its name alone and reuses or redefines the existing type without
-/// comparing shapes: a compile error (two definitions) or, worse, the inline schema silently
-/// bound to the component's type. An inline schema identical to the component (ignoring
-/// annotations) becomes a `$ref` to it; a different one is given a distinct title:
+/// typify names a type by its name alone and reuses the existing type without comparing
+/// shapes (`TypeSpace::assign_type`): the second schema is silently bound to the first's
+/// type, and what only it defines is dropped. An inline schema identical to the component
+/// (ignoring annotations) becomes a `$ref` to it; identical inline schemas keep sharing one
+/// type; a different one is given a distinct title:
 /// `<Owner><Title>` for a titled schema (owner: the enclosing component or operation),
 /// `<DerivedName>Inline` for an untitled one, with a numeric suffix if that is taken too.
 pub fn retitle_colliding_inline_schemas(doc: &mut Value, changes: &mut Changes) {
@@ -30,33 +32,128 @@ pub fn retitle_colliding_inline_schemas(doc: &mut Value, changes: &mut Changes) 
     let mut ctx = Ctx {
         taken: components.keys().cloned().collect(),
         components,
-        changes,
+        inline: BTreeMap::new(),
+        changes: Some(changes),
+        collisions: Vec::new(),
     };
-    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        for (name, schema) in schemas.iter_mut() {
-            let ptr = format!("/components/schemas/{}", walk::escape(name));
-            let owner = name.to_upper_camel_case();
-            ctx.children(schema, Some(owner.clone()), &owner, &ptr);
+    ctx.walk(doc);
+}
+
+/// Fails, naming both JSON pointers, when two schemas that are not the same type would
+/// still get one Rust name from typify (which would bind the second to the first's type):
+/// two components whose names typify spells alike, or a named inline schema (by title, or by
+/// the name typify derives from where it stands) beside a component or another inline
+/// schema of that name. Run on the document as progenitor will read it, after every fix-up.
+pub fn audit_type_names(doc: &Value) -> Result<(), String> {
+    let mut components: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    let mut collisions = Vec::new();
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let rust = name.to_upper_camel_case();
+        if let Some((other, other_schema)) = components.get(&rust)
+            && !same_schema(schema, other_schema)
+        {
+            collisions.push(format!(
+                "/components/schemas/{} and /components/schemas/{} are both `{rust}`",
+                walk::escape(other),
+                walk::escape(name)
+            ));
         }
+        components.insert(rust, (name.clone(), schema.clone()));
     }
-    // Operation-level inline schemas: typify names these from the operation id, which does
-    // not collide with components in practice, but their titles can.
-    let mut inline = Vec::new();
-    walk::for_each_operation(doc, &mut |ptr, path, method, _| {
-        inline.push((ptr.to_string(), format!("{method}{path}").to_upper_camel_case()))
-    });
-    for (op_ptr, owner) in inline {
-        let Some(op) = doc.pointer_mut(&op_ptr) else { continue };
-        walk::for_each_schema_in(op, &op_ptr, &mut |ptr, schema| {
-            ctx.check(schema, None, &owner, ptr);
+    let mut copy = doc.clone();
+    let mut ctx = Ctx {
+        taken: components.keys().cloned().collect(),
+        components,
+        inline: BTreeMap::new(),
+        changes: None,
+        collisions,
+    };
+    ctx.walk(&mut copy);
+    match ctx.collisions.first() {
+        None => Ok(()),
+        Some(_) => Err(format!(
+            "different schemas would share one Rust type: {}",
+            ctx.collisions.join("; ")
+        )),
+    }
+}
+
+impl Ctx<'_> {
+    fn walk(&mut self, doc: &mut Value) {
+        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+            for (name, schema) in schemas.iter_mut() {
+                let ptr = format!("/components/schemas/{}", walk::escape(name));
+                let owner = name.to_upper_camel_case();
+                self.children(schema, Some(owner.clone()), &owner, &ptr);
+            }
+        }
+        // Operation-level inline schemas: progenitor names a body `<OperationId>Body` and a
+        // response `<OperationId>Response`; typify names what they hold after them.
+        let mut inline = Vec::new();
+        walk::for_each_operation(doc, &mut |ptr, path, method, op| {
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_upper_camel_case);
+            inline.push((ptr.to_string(), format!("{method}{path}").to_upper_camel_case(), id))
         });
+        for (op_ptr, owner, id) in inline {
+            let Some(op) = doc.pointer_mut(&op_ptr) else { continue };
+            let mut bodies = Vec::new();
+            if let Some(Value::Object(content)) = op.pointer_mut("/requestBody/content") {
+                for (mt, media) in content.iter_mut() {
+                    if let Some(schema) = media.get_mut("schema") {
+                        let ptr = format!("{op_ptr}/requestBody/content/{}/schema", walk::escape(mt));
+                        bodies.push((ptr, id.as_ref().map(|i| format!("{i}Body")), schema.take()));
+                    }
+                }
+            }
+            if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                for (status, response) in responses.iter_mut() {
+                    let Some(Value::Object(content)) = response.get_mut("content") else {
+                        continue;
+                    };
+                    for (mt, media) in content.iter_mut() {
+                        if let Some(schema) = media.get_mut("schema") {
+                            let ptr = format!(
+                                "{op_ptr}/responses/{}/content/{}/schema",
+                                walk::escape(status),
+                                walk::escape(mt)
+                            );
+                            bodies.push((ptr, id.as_ref().map(|i| format!("{i}Response")), schema.take()));
+                        }
+                    }
+                }
+            }
+            // Parameters: titled schemas only (typify names an untitled one after the
+            // operation and parameter, which no component is named like).
+            walk::for_each_schema_in(op, &op_ptr, &mut |ptr, schema| {
+                self.check(schema, None, &owner, ptr);
+            });
+            for (ptr, suggested, mut schema) in bodies {
+                self.visit(&mut schema, suggested, &owner, &ptr);
+                if let Some(slot) = doc.pointer_mut(&ptr) {
+                    *slot = schema;
+                }
+            }
+        }
     }
 }
 
 struct Ctx<'a> {
     components: BTreeMap<String, (String, Value)>,
+    /// Named inline schemas seen so far: Rust name → (JSON pointer, schema).
+    inline: BTreeMap<String, (String, Value)>,
     taken: BTreeSet<String>,
-    changes: &'a mut Changes,
+    /// Where the fix-up records what it changed; `None` when only auditing.
+    changes: Option<&'a mut Changes>,
+    /// What the audit found: one line per collision.
+    collisions: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -107,36 +204,58 @@ impl Ctx<'_> {
             // An array or a plain value: no type of its own, but its items are named after it.
             return Checked::Named(Some(name));
         }
-        let Some((component, component_schema)) = self.components.get(&name) else {
+        let schema = Value::Object(map.clone());
+        let collides_with = match self.components.get(&name) {
+            Some((component, component_schema)) if same_schema(&schema, component_schema) => {
+                let component = component.clone();
+                let Some(changes) = self.changes.as_deref_mut() else {
+                    return Checked::Named(Some(name));
+                };
+                map.clear();
+                map.insert("$ref".into(), json!(format!("#/components/schemas/{component}")));
+                changes.record(ptr, format!("identical to component {component}: now a $ref"));
+                return Checked::Referenced;
+            }
+            Some((component, _)) => format!("component {component}"),
+            None => match self.inline.get(&name) {
+                // The same type twice: typify's reuse is right.
+                Some((_, first)) if same_schema(&schema, first) => return Checked::Named(Some(name)),
+                Some((first, _)) => format!("the inline schema at {first}"),
+                None => {
+                    self.inline.insert(name.clone(), (ptr.to_string(), schema));
+                    return Checked::Named(Some(name));
+                }
+            },
+        };
+        let Some(changes) = self.changes.as_deref_mut() else {
+            let first = self
+                .components
+                .get(&name)
+                .map(|(c, _)| format!("/components/schemas/{}", walk::escape(c)))
+                .or_else(|| self.inline.get(&name).map(|(p, _)| p.clone()))
+                .unwrap_or_default();
+            self.collisions.push(format!("{first} and {ptr} are both `{name}`"));
             return Checked::Named(Some(name));
         };
-        if same_schema(&Value::Object(map.clone()), component_schema) {
-            map.clear();
-            map.insert("$ref".into(), json!(format!("#/components/schemas/{component}")));
-            self.changes
-                .record(ptr, format!("identical to component {component}: now a $ref"));
-            return Checked::Referenced;
-        }
         let base = match &title {
             Some(_) => format!("{owner}{name}"),
             None => format!("{name}Inline"),
         };
         let mut unique = base.clone();
         let mut n = 2;
-        while self.taken.contains(&unique) {
+        while self.taken.contains(&unique) || self.inline.contains_key(&unique) {
             unique = format!("{base}{n}");
             n += 1;
         }
         self.taken.insert(unique.clone());
         map.insert("title".into(), json!(unique));
+        self.inline
+            .insert(unique.clone(), (ptr.to_string(), Value::Object(map.clone())));
         let why = match &title {
             Some(t) => format!("title {t}"),
             None => format!("derived name {name}"),
         };
-        self.changes.record(
-            ptr,
-            format!("{why} collides with component {component}: retitled {unique}"),
-        );
+        changes.record(ptr, format!("{why} collides with {collides_with}: retitled {unique}"));
         Checked::Named(Some(unique))
     }
 }
@@ -168,7 +287,14 @@ fn strip_annotations(v: &Value) -> Value {
         Value::Object(m) => Value::Object(
             m.iter()
                 .filter(|(k, _)| !matches!(k.as_str(), "title" | "description" | "example" | "examples"))
-                .map(|(k, v)| (k.clone(), strip_annotations(v)))
+                .map(|(k, v)| match (k.as_str(), v) {
+                    // Property names are data, not annotations: a property named `title` stays.
+                    ("properties", Value::Object(props)) => (
+                        k.clone(),
+                        Value::Object(props.iter().map(|(p, s)| (p.clone(), strip_annotations(s))).collect()),
+                    ),
+                    _ => (k.clone(), strip_annotations(v)),
+                })
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(strip_annotations).collect()),
@@ -199,6 +325,61 @@ mod tests {
             json!({"$ref": "#/components/schemas/TicketStatus"})
         );
         assert_eq!(s["Other"]["properties"]["status"]["title"], "OtherTicketStatus2");
+    }
+
+    #[test]
+    fn inline_schemas_of_one_title_but_different_shapes_get_their_own_types() {
+        let exchange = |props: Value| json!({"title": "ExchangeInfo", "type": "object", "properties": props});
+        let mut d = json!({"components": {"schemas": {
+            "Automated": {"type": "object", "properties": {"supported": {"type": "array",
+                "items": exchange(json!({"legInfos": {"type": "array", "items": {"type": "string"}}}))}}},
+            "Ticket": {"type": "object", "properties": {
+                "exchangeInfo": exchange(json!({"originalTicketNumber": {"type": "string"}})),
+                "again": exchange(json!({"legInfos": {"type": "array", "items": {"type": "string"}}}))}}}},
+            "paths": {"/t": {"post": {"operationId": "makeTicket",
+                "requestBody": {"content": {"application/json": {"schema": exchange(json!({"penalty": {"type": "string"}}))}}},
+                "responses": {}}}}});
+        assert!(audit_type_names(&d).unwrap_err().contains(
+            "/components/schemas/Automated/properties/supported/items and /components/schemas/Ticket/properties/exchangeInfo are both `ExchangeInfo`"
+        ));
+        let mut c = Changes::default();
+        retitle_colliding_inline_schemas(&mut d, &mut c);
+        let t = &d["components"]["schemas"]["Ticket"]["properties"];
+        assert_eq!(t["exchangeInfo"]["title"], "TicketExchangeInfo");
+        // Identical to the first ExchangeInfo: the same type is right.
+        assert_eq!(t["again"]["title"], "ExchangeInfo");
+        assert_eq!(
+            d.pointer("/paths/~1t/post/requestBody/content/application~1json/schema/title"),
+            Some(&json!("PostTExchangeInfo"))
+        );
+        assert_eq!(c.len(), 2, "{c:?}");
+        audit_type_names(&d).unwrap();
+    }
+
+    #[test]
+    fn a_property_named_like_an_annotation_is_part_of_the_shape() {
+        let titled = |prop: &str| json!({"title": "Note", "type": "object", "properties": {prop: {"type": "string"}}});
+        let mut d = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {"note": titled("title")}},
+            "B": {"type": "object", "properties": {"note": titled("description")}}}}});
+        let mut c = Changes::default();
+        retitle_colliding_inline_schemas(&mut d, &mut c);
+        assert_eq!(d["components"]["schemas"]["B"]["properties"]["note"]["title"], "BNote");
+        audit_type_names(&d).unwrap();
+    }
+
+    #[test]
+    fn the_audit_names_components_typify_spells_alike() {
+        let d = json!({"components": {"schemas": {
+            "ticket_status": {"type": "string", "enum": ["A"]},
+            "TicketStatus": {"type": "string", "enum": ["B"]}}}});
+        let err = audit_type_names(&d).unwrap_err();
+        assert!(
+            err.contains(
+                "/components/schemas/ticket_status and /components/schemas/TicketStatus are both `TicketStatus`"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -74,6 +74,10 @@ fn classes(status: &str) -> &'static [&'static str] {
     }
 }
 
+/// The operation extension listing the body-less statuses removed by
+/// [`one_body_type_per_response_class`]: `{"204": "success", "409": "error"}`.
+pub const BODYLESS: &str = "x-spotnana-rs-bodyless";
+
 /// What a response carries, as progenitor sees it: a JSON schema, other content, or nothing.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Body {
@@ -101,9 +105,11 @@ fn body_of(response: &Value) -> Body {
 ///
 /// progenitor returns one type per class and asserts (`response_types.len() <= 1`) otherwise.
 /// Within a class that mixes bodies and no body, the body-less statuses are removed from the
-/// document given to progenitor: the generated method then surfaces them as
-/// `Error::UnexpectedResponse` carrying the status, instead of failing to parse an empty body
-/// as JSON. Several different JSON schemas in one class are merged into one `oneOf`
+/// document given to progenitor and listed on the operation under [`BODYLESS`] (status →
+/// class); [`crate::bodyless::answer_bodyless_statuses`] then gives them back to the
+/// generated method, which returns `Option<T>` for that class (`None` for the body-less
+/// status) instead of failing to parse an empty body as JSON or leaving the status
+/// undocumented. Several different JSON schemas in one class are merged into one `oneOf`
 /// component named `<OperationId><Class>Body`, so every documented body stays typed.
 pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) {
     let snapshot = doc.clone();
@@ -114,6 +120,7 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let mut bodyless = Map::new();
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             return;
         };
@@ -135,11 +142,13 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
             let has_body = kinds.iter().any(|b| **b != Body::None);
             if has_body {
                 for (status, body) in &bodies {
-                    if *body == Body::None && status != "default" {
+                    // Numeric statuses only: a range (`4XX`) or `default` stays with progenitor.
+                    if *body == Body::None && status.parse::<u16>().is_ok() {
                         responses.shift_remove(status);
+                        bodyless.insert(status.clone(), json!(class));
                         changes.record(
                             format!("{ptr}/responses/{}", escape(status)),
-                            format!("{class} response without body beside typed ones: left to UnexpectedResponse"),
+                            format!("{class} response without body beside typed ones: answered as None"),
                         );
                     }
                 }
@@ -182,6 +191,9 @@ pub fn one_body_type_per_response_class(doc: &mut Value, changes: &mut Changes) 
                     );
                 }
             }
+        }
+        if !bodyless.is_empty() {
+            op.insert(BODYLESS.into(), Value::Object(bodyless));
         }
     });
     if !new_components.is_empty() {
@@ -320,6 +332,10 @@ mod tests {
         assert_eq!(
             responses["401"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/FetchRulesErrorBody"
+        );
+        assert_eq!(
+            d["paths"]["/x"]["post"][BODYLESS],
+            json!({"204": "success", "409": "error"})
         );
         assert_eq!(c.len(), 4);
     }

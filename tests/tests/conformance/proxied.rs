@@ -59,7 +59,7 @@ impl Proxied {
         op: &Value,
         call: &Call,
         args: &Args,
-    ) -> Result<Source, String> {
+    ) -> Result<(Source, Option<Result<(), String>>), String> {
         let mut tries = Vec::new();
         for source in [Source::Examples, Source::Schemas, Source::Required] {
             let sampler = source.sampler(doc, unions);
@@ -70,7 +70,7 @@ impl Proxied {
             self.answer(status, body.as_ref()).await;
             let attempt: Attempt = attempt(&self.client, &self.recorder, call, args).await;
             if attempt.conforms() {
-                return Ok(source);
+                return Ok((source, attempt.lossless));
             }
             if attempt.violations.is_empty() && matches!(attempt.decoded, Decoded::Invalid(_)) {
                 tries.push(format!(

@@ -1,6 +1,7 @@
 //! Shared helpers: where the workspace keeps its pinned documents.
 #![allow(dead_code)]
 
+pub mod json;
 pub mod sampler;
 
 use spotnana_codegen::manifest::{Api, Lock, Manifest};

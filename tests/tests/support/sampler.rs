@@ -16,6 +16,31 @@ pub struct Sampler<'a> {
     /// When given, a `oneOf` takes the first member's value that is valid against the whole
     /// union (exactly one member matches), not merely the first member that can be sampled.
     pub unions: Option<&'a UnionCheck>,
+    /// The maximal sample: every property set (examples only for values that are not objects
+    /// or arrays, so that an example cannot leave properties out), and [`UNKNOWN_PROPERTY`]
+    /// added to every object that has properties, as a later release of Spotnana would send.
+    /// The object schemas sampled are recorded in [`Sampler::reached`].
+    pub maximal: bool,
+    /// With `maximal`: the addresses of the object schemas sampled (the document is not
+    /// changed while sampling, so an address names one schema).
+    pub reached: RefCell<std::collections::BTreeSet<usize>>,
+}
+
+/// The property no schema defines that the maximal sample adds to every object.
+pub const UNKNOWN_PROPERTY: &str = "zzAddedLaterBySpotnana";
+
+impl<'a> Sampler<'a> {
+    /// A sampler of `doc`; the flags are the fields' (set `maximal` and `unions` as needed).
+    pub fn new(doc: &'a Value, examples: bool, required_only: bool) -> Self {
+        Sampler {
+            doc,
+            examples,
+            required_only,
+            unions: None,
+            maximal: false,
+            reached: RefCell::default(),
+        }
+    }
 }
 
 /// Judges a sampled value against a `oneOf`/`anyOf` of the document with an independent
@@ -106,6 +131,24 @@ impl Sampler<'_> {
         if !self.examples {
             return None;
         }
+        let given = self.any_example(holder)?;
+        if !self.maximal {
+            return Some(given);
+        }
+        // The maximal sample sets every property itself, and takes no example of the wrong
+        // type (a number given for a string): what it tests is our types, not the examples.
+        let fits = match self.resolve(holder).get("type").and_then(Value::as_str) {
+            Some("string") => given.is_string(),
+            Some("integer") => given.is_i64() || given.is_u64(),
+            Some("number") => given.is_number(),
+            Some("boolean") => given.is_boolean(),
+            Some("object" | "array") => false,
+            _ => true,
+        };
+        (fits && !given.is_object() && !given.is_array()).then_some(given)
+    }
+
+    fn any_example(&self, holder: &Value) -> Option<Value> {
         if let Some(example) = holder.get("example") {
             return Some(example.clone());
         }
@@ -316,10 +359,13 @@ impl Sampler<'_> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut out = Map::new();
+        if self.maximal {
+            self.reached.borrow_mut().insert(schema as *const Value as usize);
+        }
         for (name, property) in properties {
             // Past some depth, only what is required: recursive schemas end. Defaults stay
             // (a value, no recursion), since the generated types fill them in anyway.
-            let defaulted = self.resolve(property).get("default").is_some();
+            let defaulted = property.get("default").is_some() || self.resolve(property).get("default").is_some();
             if (self.required_only || (depth > 8 && !defaulted)) && !required.contains(&name.as_str()) {
                 continue;
             }
@@ -330,6 +376,12 @@ impl Sampler<'_> {
                 None if required.contains(&name.as_str()) => return None,
                 None => {}
             }
+        }
+        if self.maximal && !properties.is_empty() {
+            out.insert(
+                UNKNOWN_PROPERTY.into(),
+                json!({"addedIn": "a later release", "values": [1, "two", {"three": 3.5}]}),
+            );
         }
         Some(Value::Object(out))
     }
