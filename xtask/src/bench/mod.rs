@@ -5,12 +5,12 @@
 //! and with only `auth`, and the no-op rebuild time. Peak memory is the largest process's
 //! maximum resident set size as GNU time reports it (rustc, in practice).
 
+mod builds;
+
 use crate::paths;
-use anyhow::{Context, bail};
+use builds::{Build, Crate, median};
 use spotnana_codegen::manifest::Manifest;
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
@@ -21,11 +21,13 @@ pub struct Args {
     /// Where to write the results.
     #[arg(long, default_value = "BENCHMARKS.md")]
     out: std::path::PathBuf,
+    /// Cold builds of each crate, alternating (the figures are medians).
+    #[arg(long, default_value_t = 2)]
+    samples: usize,
 }
 
-/// The plain-progenitor figures this workspace is measured against (issue: codegen core).
-const BASELINE_BUILD_SECS: f64 = 105.0;
-const BASELINE_PEAK_GB: f64 = 3.75;
+/// The heading above which `cargo xtask bench` rewrites BENCHMARKS.md; what follows it is kept.
+const NOTES: &str = "\n## Notes\n";
 
 pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
@@ -119,31 +121,13 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     );
 
     if !args.generation_only {
-        let target = paths::workspace_root().join("target/bench");
-        for (label, features) in [("all features", "--all-features"), ("only `auth`", "--features=auth")] {
-            // Warm the dependencies, then rebuild only the crate itself.
-            cargo_build(&target, features)?;
-            clean_crate(&target)?;
-            let (cold, peak_kb) = cargo_build(&target, features)?;
-            let (noop, _) = cargo_build(&target, features)?;
-            let peak_gb = peak_kb as f64 / 1024.0 / 1024.0;
-            println!(
-                "{label}: cold {:.1} s, peak {peak_gb:.2} GB, no-op {:.2} s",
-                cold.as_secs_f64(),
-                noop.as_secs_f64()
-            );
-            let ratio = cold.as_secs_f64() / BASELINE_BUILD_SECS * 100.0;
-            let _ = writeln!(
-                md,
-                "| cold debug build of `spotnana`, {label} | {:.1} s ({ratio:.0} % of plain progenitor's {BASELINE_BUILD_SECS:.0} s) | ≤ 70 % |",
-                cold.as_secs_f64()
-            );
-            let _ = writeln!(
-                md,
-                "| peak memory of that build, {label} | {peak_gb:.2} GB (plain progenitor: {BASELINE_PEAK_GB} GB) | < 4 GB |"
-            );
-            let _ = writeln!(md, "| no-op rebuild, {label} | {:.2} s | < 1 s |", noop.as_secs_f64());
-        }
+        builds_table(&mut md, &docs, args.samples)?;
+    }
+    // Notes written by hand below the table are kept.
+    if let Ok(old) = std::fs::read_to_string(&args.out)
+        && let Some(at) = old.find(NOTES)
+    {
+        md.push_str(&old[at..]);
     }
     std::fs::write(&args.out, md)?;
     println!("written to {}", args.out.display());
@@ -161,52 +145,95 @@ fn type_definition_name(line: &str) -> Option<String> {
     )
 }
 
-/// Builds `spotnana` (with `features`) under GNU time; returns wall time and peak RSS in kB.
-fn cargo_build(target: &Path, features: &str) -> anyhow::Result<(Duration, u64)> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        bail!("/usr/bin/time (GNU time) is needed to measure peak memory: apt-get install time");
+/// Cold builds of this client and of plain progenitor on the same documents, alternating in
+/// one run; then this client's no-op rebuild and two single-API builds.
+fn builds_table(md: &mut String, docs: &[(String, Vec<u8>)], samples: usize) -> anyhow::Result<()> {
+    let target = paths::workspace_root().join("target/bench");
+    let plain = Crate::Plain {
+        manifest: builds::write_plain_crate(&target.join("plain-progenitor"), docs)?,
+    };
+    let all = Crate::Spotnana {
+        features: "--all-features".into(),
+    };
+    // Dependencies first, so that the cold builds rebuild only the crates themselves.
+    all.build(&target)?;
+    plain.build(&target)?;
+    let mut ours: Vec<Build> = Vec::new();
+    let mut theirs: Vec<Build> = Vec::new();
+    for sample in 1..=samples.max(1) {
+        ours.push(all.cold(&target)?);
+        theirs.push(plain.cold(&target)?);
+        println!(
+            "sample {sample}: this client {:.1} s ({:.2} GB), plain progenitor {:.1} s ({:.2} GB)",
+            ours[sample - 1].secs(),
+            ours[sample - 1].peak_gb(),
+            theirs[sample - 1].secs(),
+            theirs[sample - 1].peak_gb()
+        );
     }
-    let report = tempfile::NamedTempFile::new()?;
-    let start = Instant::now();
-    let status = Command::new(time)
-        .arg("-v")
-        .arg("-o")
-        .arg(report.path())
-        .args([
-            "cargo",
-            "build",
-            "--quiet",
-            "-p",
-            "spotnana",
-            "--no-default-features",
-            features,
-            "--target-dir",
-        ])
-        .arg(target)
-        .current_dir(paths::workspace_root())
-        .status()?;
-    let elapsed = start.elapsed();
-    if !status.success() {
-        bail!("cargo build {features} failed");
+    let noop = all.build(&target)?;
+    let (a, b) = (
+        median(ours.iter().map(Build::secs).collect()),
+        median(theirs.iter().map(Build::secs).collect()),
+    );
+    let peak = |builds: &[Build]| builds.iter().map(Build::peak_gb).fold(0.0, f64::max);
+    let list = |builds: &[Build]| {
+        builds
+            .iter()
+            .map(|b| format!("{:.1}", b.secs()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ratios = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| format!("{:.0} %", 100.0 * a.secs() / b.secs()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        md,
+        "| cold debug build, all APIs: this client (median of {}: {} s) | {a:.1} s | |",
+        ours.len(),
+        list(&ours)
+    );
+    let _ = writeln!(
+        md,
+        "| cold debug build, all APIs: plain progenitor, same run (median of {}: {} s) | {b:.1} s | |",
+        theirs.len(),
+        list(&theirs)
+    );
+    let _ = writeln!(
+        md,
+        "| this client / plain progenitor (medians; pair by pair: {ratios}) | {:.0} % | ≤ 70 % |",
+        100.0 * a / b
+    );
+    let _ = writeln!(
+        md,
+        "| peak memory, all APIs: this client | {:.2} GB | ≤ 3 GB |",
+        peak(&ours)
+    );
+    let _ = writeln!(
+        md,
+        "| peak memory, all APIs: plain progenitor | {:.2} GB | |",
+        peak(&theirs)
+    );
+    let _ = writeln!(md, "| no-op rebuild, all APIs | {:.2} s | ≤ 1 s |", noop.secs());
+    for feature in ["auth", "trip"] {
+        let one = Crate::Spotnana {
+            features: format!("--features={feature}"),
+        };
+        one.build(&target)?;
+        let cold = one.cold(&target)?;
+        let _ = writeln!(
+            md,
+            "| cold debug build, only `{feature}`: this client | {:.1} s, {:.2} GB | |",
+            cold.secs(),
+            cold.peak_gb()
+        );
     }
-    let text = std::fs::read_to_string(report.path())?;
-    let peak = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
-        .and_then(|v| v.trim().parse().ok())
-        .context("GNU time printed no maximum resident set size")?;
-    Ok((elapsed, peak))
-}
-
-fn clean_crate(target: &Path) -> anyhow::Result<()> {
-    let status = Command::new("cargo")
-        .args(["clean", "--quiet", "-p", "spotnana", "--target-dir"])
-        .arg(target)
-        .current_dir(paths::workspace_root())
-        .status()?;
-    if !status.success() {
-        bail!("cargo clean -p spotnana failed");
-    }
+    println!(
+        "all APIs: this client {a:.1} s, plain progenitor {b:.1} s ({:.0} %)",
+        100.0 * a / b
+    );
     Ok(())
 }
