@@ -61,6 +61,18 @@ pub fn resolve_environment(value: &str) -> Result<String, String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("{value:?}: a base URL has no query or fragment"));
     }
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback {
+        return Err(format!(
+            "{value:?}: plain http would send the client secret and tokens in clear text; use https \
+             (http is accepted for loopback hosts only, e.g. a local mock)"
+        ));
+    }
     Ok(value.trim_end_matches('/').to_string())
 }
 
@@ -244,6 +256,10 @@ mod tests {
             resolve_environment("http://127.0.0.1:8080/").unwrap(),
             "http://127.0.0.1:8080"
         );
+        assert!(resolve_environment("http://localhost:4010").is_ok());
+        assert!(resolve_environment("http://[::1]:4010").is_ok());
+        let err = resolve_environment("http://api.spotnana.com").unwrap_err();
+        assert!(err.contains("clear text"), "{err}");
         assert!(resolve_environment("staging").is_err());
         assert!(resolve_environment("ftp://x").is_err());
     }

@@ -18,8 +18,9 @@ pub struct ApiErrorBody {
     pub error_messages: Vec<ApiErrorMessage>,
 }
 
-/// One entry of [`ApiErrorBody::error_messages`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+/// One entry of [`ApiErrorBody::error_messages`]. `Debug` shows the code and only the length
+/// of `message` and `error_detail`: they can quote request data (personal data included).
+#[derive(Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiErrorMessage {
     /// Machine-readable code (e.g. `INVALID_ARGUMENT`).
@@ -31,6 +32,17 @@ pub struct ApiErrorMessage {
     /// More details.
     #[serde(default)]
     pub error_detail: Option<String>,
+}
+
+impl fmt::Debug for ApiErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |text: &Option<String>| text.as_ref().map(|t| format!("[redacted, {} bytes]", t.len()));
+        f.debug_struct("ApiErrorMessage")
+            .field("error_code", &self.error_code)
+            .field("message", &redacted(&self.message))
+            .field("error_detail", &redacted(&self.error_detail))
+            .finish()
+    }
 }
 
 impl ApiErrorBody {
@@ -279,6 +291,22 @@ mod tests {
         .unwrap();
         assert_eq!(body.debug_identifier.as_deref(), Some("dbg-1"));
         assert_eq!(body.codes(), "NOT_FOUND");
+    }
+
+    #[test]
+    fn debug_of_an_error_shows_codes_never_messages() {
+        let body = ApiErrorBody::from_slice(
+            br#"{"debugIdentifier":"dbg-9","errorMessages":[{"errorCode":"INVALID_ARGUMENT","message":"email jane.darcy@example.com is taken","errorDetail":"D'Arcy"}]}"#,
+        )
+        .unwrap();
+        let error = Error::Status {
+            context: ResponseContext::default(),
+            status: reqwest::StatusCode::CONFLICT,
+            body: Some(body),
+        };
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains("INVALID_ARGUMENT") && shown.contains("dbg-9"), "{shown}");
+        assert!(!shown.contains("jane") && !shown.contains("Arcy"), "{shown}");
     }
 
     #[test]

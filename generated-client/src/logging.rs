@@ -170,6 +170,21 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
 /// A serde_json error message without the values it may quote: `invalid type: string
 /// "jane@example.com"` keeps its shape but not the address. Field names (`missing field
 /// \`x\``) come from the schema, not the data, and stay.
+/// Where the quoted text that starts `text` ends: the first `quote` not escaped by a
+/// backslash (serde quotes strings with `{:?}`, which escapes `"` and `\\`).
+fn closing_quote(text: &str, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == quote => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 pub(crate) fn redact_decode_message(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -178,7 +193,7 @@ pub(crate) fn redact_decode_message(message: &str) -> String {
         let (before, after) = rest.split_at(pos);
         out.push_str(before);
         let after = &after[1..];
-        let Some(close) = after.find(quote) else {
+        let Some(close) = closing_quote(after, quote) else {
             out.push(quote);
             out.push_str("[redacted]");
             return out;
@@ -261,6 +276,20 @@ mod tests {
     fn long_excerpts_are_cut() {
         let body = format!("{{\"k\": \"{}\"}}", "x".repeat(5000));
         assert_eq!(redact_excerpt(body.as_bytes()).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn decode_messages_redact_values_with_escaped_quotes() {
+        // serde quotes with `{:?}`: `"` inside the value comes escaped.
+        let message = format!(
+            "invalid value: string {:?}, expected a short name at line 1 column 40",
+            "D\"Arcy jane.darcy@example.com \\\" more"
+        );
+        let redacted = redact_decode_message(&message);
+        assert_eq!(
+            redacted,
+            "invalid value: string \"[redacted]\", expected a short name at line 1 column 40"
+        );
     }
 
     #[test]

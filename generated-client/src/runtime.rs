@@ -99,7 +99,7 @@ impl Shared {
     pub(crate) async fn wait(&self, delay: Option<Duration>, started: Instant) -> bool {
         let Some(delay) = delay else { return false };
         if let Some(deadline) = self.deadline
-            && started.elapsed() + delay >= deadline
+            && started.elapsed().saturating_add(delay) >= deadline
         {
             return false;
         }

@@ -221,7 +221,8 @@ impl TokenSource {
                         None,
                     );
                     if !last && crate::retry::is_retryable_status(status) {
-                        let delay = retry_after.or_else(|| delays.next());
+                        // The same cap as API calls: a longer `Retry-After` ends the retries.
+                        let delay = shared.next_delay(retry_after, &mut delays);
                         if shared.wait(delay, started).await {
                             continue;
                         }

@@ -77,7 +77,8 @@ pub enum WebhookError {
 }
 
 /// A verified delivery.
-#[derive(Debug, Clone)]
+/// `Debug` shows the payload's property names, never its values (traveller data).
+#[derive(Clone)]
 pub struct WebhookDelivery {
     /// `x-spotnana-webhook-id`: stable across retries of the same delivery (deduplicate on it).
     pub id: String,
@@ -89,10 +90,23 @@ pub struct WebhookDelivery {
     pub payload: serde_json::Value,
 }
 
+impl std::fmt::Debug for WebhookDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&String> = self.payload.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        f.debug_struct("WebhookDelivery")
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .field("event_type", &self.event_type)
+            .field("payload_keys", &keys)
+            .finish()
+    }
+}
+
 impl WebhookDelivery {
-    /// Reads the payload into a type of your own.
+    /// Reads the payload into a type of your own (or a generated one: on a stack of its own,
+    /// as responses are, see [`crate::decode`]).
     pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&self.payload)
+        stacker::grow(crate::decode::DECODE_STACK, || T::deserialize(&self.payload))
     }
 }
 
@@ -203,18 +217,30 @@ impl WebhookVerifier {
         mac.update(body);
         let expected = mac.finalize().into_bytes();
 
+        // Standard Webhooks: entries of other versions (`v1a,` asymmetric, `v2,`) and entries
+        // that are not a well-formed HMAC-SHA256 are skipped; only when no entry that can be
+        // checked matches is the delivery refused. A bare entry (no `version,`) is read as v1.
         let mut count = 0;
         let mut matched = false;
         for candidate in signatures.split_ascii_whitespace() {
-            count += 1;
-            let encoded = candidate.strip_prefix("v1,").unwrap_or(candidate);
-            let decoded = STANDARD.decode(encoded).map_err(|_| WebhookError::MalformedSignature)?;
+            let encoded = match candidate.split_once(',') {
+                Some(("v1", encoded)) => encoded,
+                Some(_) => continue,
+                None => candidate,
+            };
+            let Ok(decoded) = STANDARD.decode(encoded) else {
+                continue;
+            };
             if decoded.len() != expected.len() {
-                return Err(WebhookError::MalformedSignature);
+                continue;
             }
+            count += 1;
             // Constant-time, and no early exit: timing reveals neither which signature
             // matched nor how much of it.
             matched |= bool::from(decoded.ct_eq(expected.as_slice()));
+        }
+        if count == 0 {
+            return Err(WebhookError::MalformedSignature);
         }
         if !matched {
             return Err(WebhookError::NoMatch { count });

@@ -239,3 +239,33 @@ async fn without_credentials_requests_carry_no_authorization() {
     assert!(requests[0].headers.get("authorization").is_none());
     assert_eq!(spotnana.metrics().token_requests(), 0);
 }
+
+/// A token endpoint's `Retry-After` is capped like an API call's: one beyond
+/// `max_retry_after` ends the retries at once (it used to be slept, holding every caller, or
+/// to overflow the deadline arithmetic and panic).
+#[tokio::test]
+async fn a_huge_retry_after_from_the_token_endpoint_ends_the_retries_without_panic_or_hang() {
+    for (retry_after, deadline) in [("18446744073709551615", Some(Duration::from_secs(30))), ("86400", None)] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(503).insert_header("retry-after", retry_after))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let spotnana = Spotnana::builder()
+            .base_url(server.uri())
+            .credentials(CLIENT_ID, CLIENT_SECRET)
+            .retry(fast_retry(5))
+            .deadline(deadline)
+            .build()
+            .unwrap();
+        let auth = spotnana.auth();
+        let call = auth.get_api_users(None, None);
+        let Ok(outcome) = tokio::time::timeout(Duration::from_secs(10), call).await else {
+            panic!("Retry-After {retry_after} held the call");
+        };
+        let error: spotnana::Error = outcome.unwrap_err().into();
+        assert!(matches!(error, spotnana::Error::Authentication { .. }), "{error:?}");
+    }
+}

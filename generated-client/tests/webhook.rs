@@ -206,3 +206,50 @@ fn verify_uses_the_current_clock() {
         "{err:?}"
     );
 }
+
+#[test]
+fn entries_of_other_versions_or_that_do_not_decode_are_skipped() {
+    // Standard Webhooks: a receiver skips what it cannot check and fails only when no
+    // signature it can check matches.
+    for header in [
+        format!("v1a,bm90LWFuLWVkMjU1MTktc2lnbmF0dXJl v1,{SIG_GOOD}"),
+        format!("v2,c29tZXRoaW5nLWVsc2U= v1,{SIG_GOOD}"),
+        format!("v1,{SIG_GOOD} v1,AAAA"),
+        format!("v1,not*base64! v1,{SIG_GOOD}"),
+    ] {
+        verifier()
+            .verify_at(&headers(&header), BODY, NOW)
+            .unwrap_or_else(|e| panic!("{header}: {e:?}"));
+    }
+    // Only entries it cannot check: malformed; checkable ones that do not match: no match.
+    let err = verifier()
+        .verify_at(&headers("v2,c29tZXRoaW5nLWVsc2U= v1,AAAA"), BODY, NOW)
+        .unwrap_err();
+    assert_eq!(err, WebhookError::MalformedSignature);
+    let err = verifier()
+        .verify_at(&headers(&format!("v2,c29tZXRoaW5nLWVsc2U= v1,{SIG_OTHER}")), BODY, NOW)
+        .unwrap_err();
+    assert_eq!(err, WebhookError::NoMatch { count: 1 });
+}
+
+/// The test vector Standard Webhooks publishes with its reference libraries.
+#[test]
+fn the_published_standard_webhooks_vector_verifies() {
+    let mut h = http::HeaderMap::new();
+    h.insert(HEADER_ID, "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk".parse().unwrap());
+    h.insert(HEADER_TIMESTAMP, "1649367553".parse().unwrap());
+    h.insert(
+        HEADER_SIGNATURE,
+        "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=".parse().unwrap(),
+    );
+    let body = br#"{"email":"test@example.com","username":"test_user"}"#;
+    let verifier = WebhookVerifier::new("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD").unwrap();
+    let delivery = verifier.verify_at(&h, body, 1_649_367_553).unwrap();
+    assert_eq!(delivery.payload["username"], "test_user");
+    // One byte changed: refused.
+    let tampered = br#"{"email":"test@example.com","username":"test_usex"}"#;
+    assert!(matches!(
+        verifier.verify_at(&h, tampered, 1_649_367_553),
+        Err(WebhookError::NoMatch { count: 1 })
+    ));
+}
