@@ -9,7 +9,7 @@
 //! with client credentials against the Auth document's token endpoint, also on Prism.
 //!
 //! An operation passes when Prism reports no violation of the request and the response
-//! deserializes into the generated type (the two things the conformance issue asks to record).
+//! deserializes into the generated type (the two things the report records).
 //! Where Prism accepts the request but its mock cannot give a response that deserializes (its
 //! faker gives up on the documents' recursive schemas), `prism proxy` on the same document
 //! judges a response sampled from the document, request and response both (proxied.rs); the
@@ -367,7 +367,7 @@ impl Attempt {
             .collect()
     }
 
-    /// The issue's two criteria: Prism accepted the request without violations, and the
+    /// The two pass criteria: Prism accepted the request without violations, and the
     /// response deserialized into the generated type.
     fn passed(&self) -> bool {
         self.request_violations().is_empty() && matches!(self.decoded, Decoded::Typed(s, _) if (200..300).contains(&s))
