@@ -119,7 +119,8 @@
 //! [`WebhookVerifier::verify`] checks a delivery's headers (`x-spotnana-webhook-id`,
 //! `-timestamp`, `-signature`) and raw body against the endpoint's `whsec_` secret: HMAC-SHA256
 //! over `{id}.{timestamp}.{body}`, any of several rotated signatures, timestamp within 5
-//! minutes both ways; each failure is its own [`WebhookError`] variant.
+//! minutes both ways, an id already verified refused as a replay ([`ReplayGuard`]); each
+//! failure is its own [`WebhookError`] variant.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With no API feature on, the runtime's hooks have no generated client to serve.
@@ -159,6 +160,6 @@ pub use retry::RetryPolicy;
 pub use runtime::{Metrics, Runtime};
 pub use secret::Secret;
 pub use unknown::UnknownProperties;
-pub use webhook::{WebhookDelivery, WebhookError, WebhookVerifier};
+pub use webhook::{InMemoryReplayGuard, ReplayGuard, WebhookDelivery, WebhookError, WebhookVerifier};
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));

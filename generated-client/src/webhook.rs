@@ -6,7 +6,10 @@
 //! base64 after the `whsec_` prefix of the endpoint's secret. During a key rotation the header
 //! holds several space-separated signatures, each possibly prefixed `v1,`; one match is
 //! enough. Timestamps further than the tolerance (default 5 minutes) in the past *or* the
-//! future are rejected, which bounds replays. Comparison is constant-time.
+//! future are rejected, which bounds replays; within that window, a delivery whose id was
+//! already verified is refused as a replay ([`ReplayGuard`], in memory by default, shared by
+//! the verifier's clones; give it a store of your own when several processes receive).
+//! Comparison is constant-time.
 //!
 //! The published documents define no webhook payload schema, so the body comes back as
 //! [`serde_json::Value`] in a [`WebhookDelivery`], with [`WebhookDelivery::parse`] to read it
@@ -62,14 +65,20 @@ pub enum WebhookError {
         /// The tolerance.
         tolerance_secs: u64,
     },
-    /// A signature in the header is not base64 of the right length.
-    #[error("a signature in x-spotnana-webhook-signature is not valid base64 of an HMAC-SHA256")]
+    /// No signature in the header can be checked: none is a `v1` base64 HMAC-SHA256.
+    #[error("no signature in x-spotnana-webhook-signature is valid base64 of an HMAC-SHA256")]
     MalformedSignature,
     /// No signature in the header matches the body and secret.
     #[error("no signature matched ({count} checked)")]
     NoMatch {
-        /// How many signatures the header held.
+        /// How many signatures could be checked.
         count: usize,
+    },
+    /// A delivery with this id was already verified within the replay window.
+    #[error("delivery {id} was already received: a replay")]
+    Replayed {
+        /// The delivery id.
+        id: String,
     },
     /// The body is not JSON.
     #[error("the body is not JSON: {0}")]
@@ -110,11 +119,40 @@ impl WebhookDelivery {
     }
 }
 
+/// Where a verifier remembers the delivery ids it verified, to refuse a replay.
+pub trait ReplayGuard: Send + Sync {
+    /// Records delivery `id` as verified at `now` (Unix seconds); `false` when it was already
+    /// recorded less than `window` seconds ago (a replay). Forgets ids older than `window`.
+    fn first_sighting(&self, id: &str, now: u64, window: u64) -> bool;
+}
+
+/// The default [`ReplayGuard`]: ids in memory, for one receiving process.
+#[derive(Debug, Default)]
+pub struct InMemoryReplayGuard {
+    seen: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+}
+
+impl ReplayGuard for InMemoryReplayGuard {
+    fn first_sighting(&self, id: &str, now: u64, window: u64) -> bool {
+        // A poisoned lock still holds a usable map: a panic elsewhere must not open the gate.
+        let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, at| now.saturating_sub(*at) < window);
+        match seen.entry(id.to_string()) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(now);
+                true
+            }
+        }
+    }
+}
+
 /// Verifies deliveries for one endpoint secret.
 #[derive(Clone)]
 pub struct WebhookVerifier {
     key: Secret,
     tolerance: Duration,
+    replays: std::sync::Arc<dyn ReplayGuard>,
 }
 
 impl std::fmt::Debug for WebhookVerifier {
@@ -122,7 +160,7 @@ impl std::fmt::Debug for WebhookVerifier {
         f.debug_struct("WebhookVerifier")
             .field("key", &self.key)
             .field("tolerance", &self.tolerance)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -140,7 +178,15 @@ impl WebhookVerifier {
         Ok(Self {
             key: Secret::new(STANDARD.encode(key)),
             tolerance: DEFAULT_TOLERANCE,
+            replays: std::sync::Arc::new(InMemoryReplayGuard::default()),
         })
+    }
+
+    /// Remember verified ids in `guard` instead of this process's memory (e.g. a store shared
+    /// by several receivers).
+    pub fn with_replay_guard(mut self, guard: impl ReplayGuard + 'static) -> Self {
+        self.replays = std::sync::Arc::new(guard);
+        self
     }
 
     /// Accept timestamps within `tolerance` of now (both directions).
@@ -256,6 +302,15 @@ impl WebhookVerifier {
                     e.column()
                 ))
             })?;
+        // Last, once the delivery is proven Spotnana's: a forged one must not fill the store.
+        // A timestamp is accepted up to `tolerance` either side of now, so an id can come
+        // back within twice that.
+        if !self
+            .replays
+            .first_sighting(id, now, tolerance_secs.saturating_mul(2).max(1))
+        {
+            return Err(WebhookError::Replayed { id: id.to_string() });
+        }
         let event_type = ["eventType", "type", "event_type"]
             .iter()
             .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))

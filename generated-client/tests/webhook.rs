@@ -253,3 +253,55 @@ fn the_published_standard_webhooks_vector_verifies() {
         Err(WebhookError::NoMatch { count: 1 })
     ));
 }
+
+#[test]
+fn a_delivery_verified_once_is_refused_as_a_replay_within_the_window() {
+    let receiver = verifier();
+    receiver.verify_at(&headers(SIG_GOOD), BODY, NOW).unwrap();
+    let err = receiver.verify_at(&headers(SIG_GOOD), BODY, NOW + 1).unwrap_err();
+    assert_eq!(err, WebhookError::Replayed { id: ID.into() });
+    // Clones share what they saw.
+    let err = receiver
+        .clone()
+        .verify_at(&headers(SIG_GOOD), BODY, NOW + 2)
+        .unwrap_err();
+    assert!(matches!(err, WebhookError::Replayed { .. }), "{err:?}");
+    // A forged delivery with the id of a genuine one is refused for its signature and not
+    // remembered: the genuine one still goes through.
+    let other = verifier();
+    let forged = other.verify_at(&headers(SIG_OTHER), BODY, NOW).unwrap_err();
+    assert!(matches!(forged, WebhookError::NoMatch { .. }), "{forged:?}");
+    other.verify_at(&headers(SIG_GOOD), BODY, NOW).unwrap();
+}
+
+#[test]
+fn the_replay_store_is_pluggable_and_forgets_after_the_window() {
+    use spotnana::{InMemoryReplayGuard, ReplayGuard};
+    use std::sync::{Arc, Mutex};
+
+    let guard = InMemoryReplayGuard::default();
+    assert!(guard.first_sighting("a", 100, 600));
+    assert!(!guard.first_sighting("a", 699, 600));
+    assert!(
+        guard.first_sighting("a", 700, 600),
+        "forgotten once the window has passed"
+    );
+
+    /// A store that records what it is asked, as a shared one would.
+    #[derive(Clone, Default)]
+    struct Recording(Arc<Mutex<Vec<(String, u64, u64)>>>);
+    impl ReplayGuard for Recording {
+        fn first_sighting(&self, id: &str, now: u64, window: u64) -> bool {
+            self.0.lock().unwrap().push((id.into(), now, window));
+            true
+        }
+    }
+    let store = Recording::default();
+    let verifier = verifier().with_replay_guard(store.clone());
+    verifier.verify_at(&headers(SIG_GOOD), BODY, NOW).unwrap();
+    verifier.verify_at(&headers(SIG_GOOD), BODY, NOW).unwrap();
+    assert_eq!(
+        *store.0.lock().unwrap(),
+        [(ID.to_string(), NOW, 600), (ID.to_string(), NOW, 600)]
+    );
+}
