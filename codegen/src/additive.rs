@@ -16,6 +16,7 @@
 //! A new *required* property changes `new`'s signature, as it should: it is a breaking
 //! change on the wire too.
 
+use crate::serde_attrs::derives;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Fields, Item, ItemStruct, Type};
@@ -56,10 +57,11 @@ fn rewrite_items(items: &mut Vec<Item>, names: &mut Vec<String>) {
             }
             // Data types only (serde derives), not the client.
             Item::Struct(s)
-                if matches!(s.fields, Fields::Named(_)) && (derives(s, "Serialize") || derives(s, "Deserialize")) =>
+                if matches!(s.fields, Fields::Named(_))
+                    && (derives(&s.attrs, "Serialize") || derives(&s.attrs, "Deserialize")) =>
             {
                 let name = s.ident.to_string();
-                let derives_default = derives(s, "Default");
+                let derives_default = derives(&s.attrs, "Default");
                 additions.push(constructors(s, derives_default || has_default.contains(&name)));
                 if !s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
                     s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
@@ -112,17 +114,6 @@ fn start(field: &syn::Field) -> Start {
 
 fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
-fn derives(s: &ItemStruct, which: &str) -> bool {
-    s.attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.segments.last().is_some_and(|s| s.ident == which);
-            Ok(())
-        });
-        found
-    })
 }
 
 fn constructors(s: &ItemStruct, has_default: bool) -> TokenStream {

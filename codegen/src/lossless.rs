@@ -124,18 +124,8 @@ fn ident(name: &str) -> syn::Ident {
 
 /// A struct or enum that serde reads and writes field by field (no container conversion).
 fn is_data_type(attrs: &[syn::Attribute]) -> bool {
-    let serde_derived = attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize");
-            Ok(())
-        });
-        found
-    });
+    let serde_derived =
+        crate::serde_attrs::derives(attrs, "Serialize") || crate::serde_attrs::derives(attrs, "Deserialize");
     let converted = crate::serde_attrs::args(attrs)
         .iter()
         .any(|a| matches!(a.name.as_str(), "transparent" | "from" | "try_from" | "into"));

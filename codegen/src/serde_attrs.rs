@@ -28,6 +28,26 @@ impl SerdeArg {
     }
 }
 
+/// The last segment of every path in the item's `#[derive(…)]` attributes (`Serialize`,
+/// `Clone`, …).
+pub fn derive_names(attrs: &[Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                out.push(last.ident.to_string());
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// Whether the item derives `which` (by the path's last segment).
+pub fn derives(attrs: &[Attribute], which: &str) -> bool {
+    derive_names(attrs).iter().any(|d| d == which)
+}
+
 /// The arguments of every `#[serde(…)]` attribute in `attrs`, in order.
 pub fn args(attrs: &[Attribute]) -> Vec<SerdeArg> {
     let mut out = Vec::new();

@@ -232,7 +232,7 @@ fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
     if e.variants.iter().any(|v| v.ident == "Unrecognized") {
         return Err("a variant is already named Unrecognized".into());
     }
-    let derives = derive_paths(e);
+    let derives = crate::serde_attrs::derive_names(&e.attrs);
     if !derives.iter().any(|d| d == "Deserialize") {
         return Err("enum does not derive Deserialize".into());
     }
@@ -351,19 +351,6 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
         }
         _ => Err(format!("variant {ident} has a shape this pass does not handle")),
     }
-}
-
-fn derive_paths(e: &ItemEnum) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in e.attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if let Some(last) = meta.path.segments.last() {
-                out.push(last.ident.to_string());
-            }
-            Ok(())
-        });
-    }
-    out
 }
 
 fn remove_derive(e: &mut ItemEnum, which: &str) {
