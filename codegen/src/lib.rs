@@ -11,6 +11,7 @@
 
 mod additive;
 mod bodyless;
+pub mod compact_serde;
 mod deep_decode;
 pub mod deprecations;
 pub mod lossless;
@@ -375,6 +376,8 @@ pub struct Dispatched {
     pub bodyless: Vec<(String, u16)>,
     /// Response decodes moved to the runtime's own stack (see [`deep_decode`]).
     pub decoded: usize,
+    /// Structs and string enums read without serde's derive (see [`compact_serde`]).
+    pub compacted: compact_serde::Compacted,
 }
 
 impl Dispatched {
@@ -431,6 +434,26 @@ impl Dispatched {
             .into_iter()
             .collect();
         report.insert("decode_on_own_stack", Changes { places: decoded });
+        let compacted = &self.compacted;
+        let read = compacted
+            .structs
+            .iter()
+            .map(|ty| (format!("types::{ty}"), "read by property name".to_string()))
+            .chain(
+                compacted
+                    .enums
+                    .iter()
+                    .map(|ty| (format!("types::{ty}"), "read through FromStr".to_string())),
+            )
+            .collect();
+        report.insert("compact_serde", Changes { places: read });
+        let derived = compacted
+            .derived
+            .iter()
+            .filter(|(_, why)| !why.contains("container serde attributes"))
+            .map(|(ty, why)| (format!("types::{ty}"), why.clone()))
+            .collect();
+        report.insert("serde_derive_left", Changes { places: derived });
     }
 }
 
@@ -473,8 +496,10 @@ fn format_tokens(
     })?;
     let constructed = additive::non_exhaustive_structs(&mut file);
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
-    // Last: it allows `deprecated` on every item, those the passes above added included.
+    // After the passes that add items: it allows `deprecated` on every item.
     let marked = deprecations::mark_deprecated(&mut file, deprecated);
+    // After every pass that reads or adds serde attributes.
+    let compacted = compact_serde::compact_serde(&mut file, &opened);
     untagged.extend(unions.ambiguous.iter().cloned());
     let dispatched = Dispatched {
         unions: dispatched,
@@ -484,6 +509,7 @@ fn format_tokens(
         lossless: kept,
         bodyless: answered,
         decoded,
+        compacted,
     };
     Ok((prettyplease::unparse(&file), opened, dispatched))
 }

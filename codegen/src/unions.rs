@@ -25,7 +25,7 @@
 
 use crate::walk;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use syn::{Fields, Item, ItemEnum};
@@ -331,21 +331,11 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
             Ok(quote! { ::serde_json::from_value::<#ty>(value).map(Self::#ident).map_err(#err) })
         }
         Fields::Named(f) => {
-            // A struct variant cannot be deserialized on its own: mirror it in a local
-            // struct with the same fields and serde attributes.
-            let fields = f.named.iter().map(|field| {
-                let attrs = field.attrs.iter().filter(|a| a.path().is_ident("serde"));
-                let field_name = &field.ident;
-                let ty = &field.ty;
-                quote! { #(#attrs)* #field_name: #ty }
-            });
-            let names: Vec<_> = f.named.iter().map(|field| field.ident.clone()).collect();
-            let mirror = format_ident!("{}{}Fields", name, ident);
+            // Read by property name like the generated structs (see `compact_serde`).
+            let inits = crate::compact_serde::field_inits(f).map_err(|why| format!("variant {ident}: {why}"))?;
+            let label = format!("{name}::{ident}");
             Ok(quote! {
-                #[derive(::serde::Deserialize)]
-                struct #mirror { #(#fields,)* }
-                ::serde_json::from_value::<#mirror>(value)
-                    .map(|m| Self::#ident { #( #names: m.#names, )* })
+                crate::json::Object::read(value, #label, |o| ::std::result::Result::Ok(Self::#ident { #inits }))
                     .map_err(#err)
             })
         }

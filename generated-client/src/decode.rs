@@ -1,25 +1,20 @@
 //! Response bodies decoded on a stack of their own.
 //!
-//! Every generated struct flattens the properties it does not know into
-//! [`crate::UnknownProperties`], and serde reads a struct with a flattened field by buffering
-//! each nested object before reading it again: a deeply nested response (a trip's PNR) takes
-//! several times the stack it would without, more than the 2 MiB of a spawned thread or a
-//! test in a debug build. The generated methods therefore decode through [`from_response`],
-//! which runs `serde_json` on a fresh stack ([`DECODE_STACK`], mapped for the decode and
-//! unmapped after it; the kernel backs only the pages touched) with `stacker`, the crate rustc
-//! grows its own stack with. serde_json's recursion limit (128 levels) bounds what one decode
-//! can need. Under strict overcommit (`vm.overcommit_memory = 2`) each decode in flight counts
-//! the whole mapping against the commit limit.
-//!
-//! serde reads flattened fields through its buffered content, which cannot hold the numbers
-//! of serde_json's `arbitrary_precision` feature: a build that turns that feature on (in any
-//! crate) fails to decode objects with numeric properties. This crate does not turn it on.
+//! Every generated struct reads its JSON object into a map and each nested object from there
+//! ([`crate::json`], which keeps the properties it has no field for), one level at a time: a
+//! deeply nested response (a trip's PNR) takes more stack than the 2 MiB of a spawned thread
+//! or a test in a debug build. The generated methods therefore decode through
+//! [`from_response`], which runs `serde_json` on a fresh stack ([`DECODE_STACK`], mapped for
+//! the decode and unmapped after it; the kernel backs only the pages touched) with `stacker`,
+//! the crate rustc grows its own stack with. serde_json's recursion limit (128 levels) bounds
+//! what one decode can need. Under strict overcommit (`vm.overcommit_memory = 2`) each decode
+//! in flight counts the whole mapping against the commit limit.
 
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
-/// The stack a response is decoded on: enough for serde_json's 128 levels of nesting with a
-/// flattened map at each, in a debug build.
+/// The stack a response is decoded on: enough for serde_json's 128 levels of nesting, each
+/// read into a map and then into its type, in a debug build.
 pub const DECODE_STACK: usize = 256 << 20;
 
 /// `ResponseValue::from_response`, decoding on its own stack.

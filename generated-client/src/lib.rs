@@ -21,8 +21,8 @@
 //! keeps both, so an update never erases what it did not know:
 //! - every generated struct keeps the properties it has no field for in
 //!   `unknown_properties` ([`UnknownProperties`]) and writes them back, at every nesting
-//!   level; responses are decoded on a stack of their own ([`decode`]), since keeping them
-//!   costs serde stack per level;
+//!   level; responses are decoded on a stack of their own ([`decode`]), since nested objects
+//!   are read level by level;
 //! - every string enum has a last variant, `Unrecognized(String)`, that keeps a value this
 //!   version does not know and sends it back unchanged; enums are `#[non_exhaustive]`, so a
 //!   value added in a later release does not break a `match` written against this one.
@@ -143,6 +143,7 @@ pub mod config;
 pub mod decode;
 mod entry;
 pub mod error;
+mod json;
 pub mod logging;
 mod multipart;
 pub mod retry;

@@ -1,0 +1,186 @@
+//! How the generated structs and string enums read JSON: one small generic reader instead of
+//! serde's derived visitors.
+//!
+//! Written by hand because no crate does it: `#[derive(Deserialize)]` expands, for every one
+//! of the ~1,500 generated structs, to a field enum with its own visitor, a map visitor with a
+//! slot per field and a sequence visitor JSON never calls; with the flattened
+//! [`UnknownProperties`] it also buffers every nested object in serde's private content type.
+//! Type-checking and borrow-checking that expansion was most of this crate's build time. The
+//! generated `Deserialize` impls instead read the object into a `serde_json` map once and take
+//! each property out by name ([`Object`]); whatever is left is the struct's unknown
+//! properties, in the order they were read. Behaviour matches the derive's where it matters
+//! to callers: a missing `Option` is `None`, a missing defaulted field its default, a missing
+//! required field an error naming it; a value of the wrong type is an error naming the type and
+//! the property. Unlike the derive, a repeated property keeps its last value instead of failing
+//! (JSON objects with repeated names are not interoperable, RFC 8259 §4; Spotnana sends none).
+//!
+//! The cost is at run time: a nested object is read into a map at each level and moved into
+//! its field's type from there (`serde_json::from_value` rebuilds the maps below it), so decoding
+//! takes time proportional to size × depth rather than size (BENCHMARKS.md has the figures).
+//!
+//! The generated code reaches this module as `crate::json`; it is not part of the public API.
+
+use crate::UnknownProperties;
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde_json::{Map, Value};
+use std::fmt::Display;
+use std::str::FromStr;
+
+/// The properties of one JSON object, taken out one by one as a struct is built from them.
+pub(crate) struct Object {
+    /// The Rust type being read, for error messages.
+    ty: &'static str,
+    map: Map<String, Value>,
+}
+
+impl Object {
+    /// Reads a JSON object from `deserializer` and builds a `T` from its properties with
+    /// `build`. Errors name `ty`.
+    pub(crate) fn read<'de, D, T>(
+        deserializer: D,
+        ty: &'static str,
+        build: fn(&mut Object) -> Result<T, serde_json::Error>,
+    ) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        // The error of reading the object itself is the deserializer's own (its kind and
+        // position kept, as `is_eof`/`is_syntax` callers expect).
+        let map = <Map<String, Value> as serde::Deserialize>::deserialize(deserializer)?;
+        build(&mut Object { ty, map }).map_err(D::Error::custom)
+    }
+
+    /// The property `key`, which must be present.
+    pub(crate) fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, serde_json::Error> {
+        match self.take(key) {
+            Some(value) => self.convert(key, value),
+            None => Err(serde_json::Error::custom(format_args!(
+                "{}: missing field `{key}`",
+                self.ty
+            ))),
+        }
+    }
+
+    /// The property `key` of an `Option` field: `None` when absent (or `null`).
+    pub(crate) fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>, serde_json::Error> {
+        match self.take(key) {
+            Some(value) => self.convert(key, value),
+            None => Ok(None),
+        }
+    }
+
+    /// The property `key`, or `default()` when absent.
+    #[allow(dead_code, reason = "used by the generated code of some APIs only")]
+    pub(crate) fn or_else<T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+        default: fn() -> T,
+    ) -> Result<T, serde_json::Error> {
+        match self.take(key) {
+            Some(value) => self.convert(key, value),
+            None => Ok(default()),
+        }
+    }
+
+    /// The properties not taken: the struct's unknown properties, in the order they were read.
+    pub(crate) fn rest(&mut self) -> UnknownProperties {
+        UnknownProperties::from(std::mem::take(&mut self.map))
+    }
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        // `shift_remove` keeps the order of what is left (the unknown properties).
+        self.map.shift_remove(key)
+    }
+
+    fn convert<T: DeserializeOwned>(&self, key: &str, value: Value) -> Result<T, serde_json::Error> {
+        serde_json::from_value(value).map_err(|e| serde_json::Error::custom(format_args!("{}.{key}: {e}", self.ty)))
+    }
+}
+
+/// Reads a string enum from its wire value through the enum's (infallible) `FromStr`.
+#[allow(dead_code, reason = "used by the generated code of some APIs only")]
+pub(crate) fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: Display,
+{
+    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+    value.parse().map_err(D::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq)]
+    struct Pair {
+        a: String,
+        b: Option<u32>,
+        c: Vec<u32>,
+        rest: UnknownProperties,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Pair {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Object::read(deserializer, "Pair", |o| {
+                Ok(Self {
+                    a: o.required("a")?,
+                    b: o.optional("b")?,
+                    c: o.or_else("c", Default::default)?,
+                    rest: o.rest(),
+                })
+            })
+        }
+    }
+
+    #[test]
+    fn takes_known_properties_and_keeps_the_rest_in_order() {
+        let pair: Pair = serde_json::from_str(r#"{"z":1,"a":"x","y":[2],"b":null,"x":{}}"#).unwrap();
+        assert_eq!(pair.a, "x");
+        assert_eq!(pair.b, None);
+        assert!(pair.c.is_empty());
+        let keys: Vec<&String> = pair.rest.keys().collect();
+        assert_eq!(keys, ["z", "y", "x"]);
+        assert_eq!(pair.rest["y"], json!([2]));
+    }
+
+    #[test]
+    fn errors_name_the_type_and_the_property() {
+        let missing = serde_json::from_str::<Pair>(r#"{"b":1}"#).unwrap_err().to_string();
+        assert!(missing.starts_with("Pair: missing field `a`"), "{missing}");
+        let wrong = serde_json::from_str::<Pair>(r#"{"a":"x","b":"seven"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.starts_with("Pair.b: invalid type: string \"seven\""), "{wrong}");
+        let not_object = serde_json::from_str::<Pair>("[1]").unwrap_err().to_string();
+        assert!(
+            not_object.starts_with("invalid type: sequence, expected a map"),
+            "{not_object}"
+        );
+        let cut = serde_json::from_str::<Pair>(r#"{"a":"x""#).unwrap_err();
+        assert!(cut.is_eof(), "a truncated body stays an EOF error: {cut}");
+    }
+
+    #[test]
+    fn string_enums_read_through_from_str() {
+        #[derive(Debug, PartialEq)]
+        enum Tri {
+            One,
+            Other(String),
+        }
+        impl FromStr for Tri {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(if s == "ONE" { Tri::One } else { Tri::Other(s.into()) })
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(r#""ONE""#);
+        assert_eq!(string_enum::<_, Tri>(&mut de).unwrap(), Tri::One);
+        let mut de = serde_json::Deserializer::from_str(r#""TWO\n""#);
+        assert_eq!(string_enum::<_, Tri>(&mut de).unwrap(), Tri::Other("TWO\n".into()));
+        let mut de = serde_json::Deserializer::from_str("3");
+        assert!(string_enum::<_, Tri>(&mut de).is_err());
+    }
+}
