@@ -41,6 +41,13 @@ fn run() -> Result<(), String> {
     println!("cargo::rerun-if-changed={}", lock_path.display());
     let manifest = Manifest::load(&manifest_path)?;
     let lock = Lock::load(&lock_path)?;
+    // An API listed without its cargo feature would be skipped silently: fail instead.
+    let cargo_toml = crate_dir.join("Cargo.toml");
+    let cargo_text = std::fs::read_to_string(&cargo_toml).map_err(|e| format!("{}: {e}", cargo_toml.display()))?;
+    println!("cargo::rerun-if-changed=Cargo.toml");
+    manifest
+        .check_features(&cargo_text)
+        .map_err(|e| format!("{} (manifest {}): {e}", cargo_toml.display(), manifest_path.display()))?;
 
     let mut enabled = Vec::new();
     // x-pii markers of every API, enabled or not: redaction should not weaken because a
@@ -86,6 +93,15 @@ fn run() -> Result<(), String> {
         operations.extend(spotnana_codegen::runtime_tables::operations(&api.module, &doc));
         enabled.push((api, doc, sha256));
     }
+    println!("cargo::rustc-check-cfg=cfg(spotnana_no_api)");
+    if enabled.is_empty() {
+        println!("cargo::rustc-cfg=spotnana_no_api");
+    }
+    let counts: Vec<(&str, usize)> = enabled
+        .iter()
+        .map(|(api, doc, _)| (api.module.as_str(), spotnana_codegen::operations(doc).len()))
+        .collect();
+    write(&out_dir.join("apis.md"), &api_table(&manifest, &counts))?;
     write(
         &out_dir.join("runtime_tables.rs"),
         &spotnana_codegen::runtime_tables::render(&operations, &pii),
@@ -140,6 +156,19 @@ impl crate::Spotnana {{
         );
     }
     write(&out_dir.join("apis.rs"), &apis)
+}
+
+/// The crate docs' table of APIs: every API of the manifest, whether this build enables it.
+fn api_table(manifest: &Manifest, enabled: &[(&str, usize)]) -> String {
+    let mut md = String::from("| module and feature | API | operations |\n| --- | --- | --- |\n");
+    for api in &manifest.api {
+        let (module, title) = (&api.module, &api.title);
+        let _ = match enabled.iter().find(|(m, _)| m == module) {
+            Some((_, n)) => writeln!(md, "| [`{module}`](crate::{module}) | {title} | {n} |"),
+            None => writeln!(md, "| `{module}` | {title} | not enabled in this build |"),
+        };
+    }
+    md
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

@@ -33,7 +33,57 @@ impl Manifest {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
+
+    /// Checks the `[features]` of the `spotnana` crate's `Cargo.toml` (its text) against the
+    /// manifest: each API has a feature of its module's name that enables nothing else,
+    /// `all-apis` enables exactly the APIs, and `default` includes `all-apis`. Cargo features
+    /// cannot be derived from another file, so they are checked instead; the error lists
+    /// every line to add, change or remove.
+    pub fn check_features(&self, cargo_toml: &str) -> Result<(), String> {
+        let parsed: toml::Table = toml::from_str(cargo_toml).map_err(|e| format!("Cargo.toml: {e}"))?;
+        let features = parsed.get("features").and_then(toml::Value::as_table);
+        let feature = |name: &str| features.and_then(|f| f.get(name));
+        let all: Vec<&str> = feature(ALL_APIS)
+            .and_then(toml::Value::as_array)
+            .map(|a| a.iter().filter_map(toml::Value::as_str).collect())
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        for api in &self.api {
+            match feature(&api.module).and_then(toml::Value::as_array) {
+                None => problems.push(format!("add `{} = []` to [features]", api.module)),
+                Some(enables) if !enables.is_empty() => {
+                    problems.push(format!("make the feature `{0}` `{0} = []`", api.module))
+                }
+                Some(_) => {}
+            }
+            if !all.contains(&api.module.as_str()) {
+                problems.push(format!("add \"{}\" to the `{ALL_APIS}` feature", api.module));
+            }
+        }
+        for name in &all {
+            if !self.api.iter().any(|a| a.module == *name) {
+                problems.push(format!(
+                    "remove \"{name}\" from the `{ALL_APIS}` feature (not an API of spec/apis.toml)"
+                ));
+            }
+        }
+        let default = feature("default").and_then(toml::Value::as_array);
+        if !default.is_some_and(|d| d.iter().any(|f| f.as_str() == Some(ALL_APIS))) {
+            problems.push(format!("add \"{ALL_APIS}\" to the `default` feature"));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the features of the `spotnana` crate do not match spec/apis.toml: {}",
+                problems.join("; ")
+            ))
+        }
+    }
 }
+
+/// The cargo feature that enables every API of the manifest.
+pub const ALL_APIS: &str = "all-apis";
 
 /// One pulled document, as pinned in `spec/lock.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,5 +121,57 @@ impl Lock {
 
     pub fn get(&self, module: &str) -> Option<&LockedApi> {
         self.api.iter().find(|a| a.module == module)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(modules: &[&str]) -> Manifest {
+        Manifest {
+            api: modules
+                .iter()
+                .map(|m| Api {
+                    module: m.to_string(),
+                    title: format!("{m} API"),
+                    path: format!("_bundle/openapi/{m}api.json"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn features_are_checked_against_the_manifest() {
+        let cargo = "[features]\ndefault = [\"all-apis\"]\nall-apis = [\"air\", \"auth\"]\nair = []\nauth = []\n";
+        assert_eq!(manifest(&["air", "auth"]).check_features(cargo), Ok(()));
+        let err = manifest(&["air", "auth", "hotel"]).check_features(cargo).unwrap_err();
+        assert!(
+            err.ends_with("add `hotel = []` to [features]; add \"hotel\" to the `all-apis` feature"),
+            "{err}"
+        );
+        let err = manifest(&["air", "auth"])
+            .check_features(
+                &cargo
+                    .replace("auth = []", "auth = [\"air\"]")
+                    .replace("default = [\"all-apis\"]", "default = []"),
+            )
+            .unwrap_err();
+        assert!(
+            err.ends_with("make the feature `auth` `auth = []`; add \"all-apis\" to the `default` feature"),
+            "{err}"
+        );
+        let err = manifest(&["air"])
+            .check_features("[package]\nname = \"spotnana\"\n")
+            .unwrap_err();
+        assert!(
+            err.contains("add `air = []` to [features]"),
+            "a missing [features] table fails: {err}"
+        );
+        let err = manifest(&["air"]).check_features(cargo).unwrap_err();
+        assert!(
+            err.ends_with("remove \"auth\" from the `all-apis` feature (not an API of spec/apis.toml)"),
+            "{err}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Schemas repeated across Spotnana's documents, generated once.
 //!
 //! Spotnana repeats the same components in every document (`UserId`, `CompanyId`, `Money`,
-//! the error body…): 2,597 definitions in nine documents, 1,675 distinct. Generating each
+//! the error body…): about a third of the definitions are repeats (BENCHMARKS.md). Generating each
 //! per API multiplies compile time and makes a `users::types::UserId` unusable where
 //! `trip` wants its own `UserId`. A component is shared when at least two documents define
 //! it identically (after the fix-ups) and everything it references is shared too; shared

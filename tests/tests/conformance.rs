@@ -1217,6 +1217,16 @@ async fn every_operation_through_prism() {
             problems.push(format!("ours: {} {}: {}", r.module, r.operation_id, r.verdict));
         }
     }
+    // An operation the report does not record (a newly tracked API, a new operation) would
+    // otherwise pass unjudged whenever its failure is blamed on the document.
+    for r in &rows {
+        if !recorded_report.contains(&format!("| {} | {} |", r.module, r.operation_id)) {
+            problems.push(format!(
+                "not in the recorded report: {} {} ({})",
+                r.module, r.operation_id, r.verdict
+            ));
+        }
+    }
     for key in now_pass.difference(&was_any_pass) {
         println!(
             "note: {} {} passes now but the report says it fails: update the report",

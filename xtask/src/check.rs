@@ -1,4 +1,5 @@
-//! `cargo xtask check`: the cache holds exactly what the lock pins.
+//! `cargo xtask check`: the cache holds exactly what the lock pins, and the `spotnana` crate
+//! has a cargo feature for every API of the manifest.
 
 use crate::paths::Spec;
 use anyhow::bail;
@@ -30,9 +31,15 @@ pub fn run(spec: &Spec) -> anyhow::Result<()> {
             }
         }
     }
+    // The crate's features must follow the manifest (cargo cannot derive them from it).
+    let cargo_toml = crate::paths::workspace_root().join("generated-client/Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).map_err(|e| anyhow::anyhow!("{}: {e}", cargo_toml.display()))?;
+    if let Err(e) = manifest.check_features(&text) {
+        problems.push(format!("{}: {e}", cargo_toml.display()));
+    }
     if !problems.is_empty() {
         bail!(
-            "the cache does not match the lock; `cargo xtask pull --frozen` restores it:\n  {}",
+            "the spec does not match the lock or the crate's features (`cargo xtask pull --frozen` restores the cache; features are edited by hand):\n  {}",
             problems.join("\n  ")
         );
     }

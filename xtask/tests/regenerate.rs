@@ -48,10 +48,22 @@ async fn mount_dir(server: &MockServer, root: &Path, dir: &Path) {
     }
 }
 
-/// A spec directory holding only the workspace's manifest.
+/// The manifest of the APIs the portal snapshots hold (frozen: the workspace's may grow).
+fn snapshot_manifest() -> PathBuf {
+    workspace_root().join("xtask/tests/fixtures/snapshot-spec/apis.toml")
+}
+
+fn snapshot_api_count() -> usize {
+    spotnana_codegen::manifest::Manifest::load(&snapshot_manifest())
+        .unwrap()
+        .api
+        .len()
+}
+
+/// A spec directory holding only the snapshots' manifest.
 fn spec_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(workspace_root().join("spec/apis.toml"), dir.path().join("apis.toml")).unwrap();
+    std::fs::copy(snapshot_manifest(), dir.path().join("apis.toml")).unwrap();
     dir
 }
 
@@ -137,28 +149,38 @@ async fn regenerate_finds_the_july_entries_then_nothing_new() {
     }
     assert!(text.contains("untracked Car API"), "{text}");
     assert!(
-        text.contains("changed: air, company, event, payments, trip\n"),
+        text.contains("changed: air, company, event, payments, template, trip\n"),
         "{text}"
     );
     assert!(text.contains("cursor advanced to July 20, 2026"), "{text}");
     let lock = std::fs::read_to_string(spec.path().join("lock.toml")).unwrap();
     assert!(lock.contains("changelog_cursor = \"July 20, 2026\""), "{lock}");
     let md = std::fs::read_to_string(&report).unwrap();
-    assert!(md.contains("5 of 9 tracked documents changed"), "{md}");
+    let tracked = snapshot_api_count();
+    assert!(
+        md.contains(&format!("6 of {tracked} tracked documents changed")),
+        "{md}"
+    );
     // The spec diff of the old cache against the pulled documents is embedded.
     assert!(md.contains("\n## Spec diff\n"), "{md}");
     for id in [
         "company/enum-value-added/PaymentMethod/NO_PREPAYMENT",
         "trip/deprecated/ItemGroup.penalty",
         "air/property-added/AirCancelPnrRequest.manualRemarks",
+        "template/property-added/TmcFilter.showToTraveler",
+        "template/property-added/FlightPassPaymentMetadata.flightPassAmounts",
     ] {
         assert!(md.contains(&format!("id: `{id}`")), "{id} not in the report:\n{md}");
     }
     assert!(
-        md.contains("15 findings, 0 breaking on the wire, 0 breaking in Rust"),
+        md.contains("17 findings, 0 breaking on the wire, 0 breaking in Rust"),
         "{md}"
     );
-    assert_eq!(requests_to(&server, ".json").await, 9);
+    assert_eq!(
+        requests_to(&server, ".json").await,
+        tracked,
+        "one download per tracked API"
+    );
     // The new cache is exactly the July documents.
     let july = snapshot("2026-07-21");
     for (name, bytes) in state(spec.path()).iter().filter(|(n, _)| n.starts_with("cache/")) {
@@ -200,7 +222,7 @@ async fn regenerate_finds_the_july_entries_then_nothing_new() {
 }
 
 /// A fresh clone has the lock but no cache: regenerating against the portal the lock pins
-/// changes nothing, and the spec diff reports no findings (not nine added APIs).
+/// changes nothing, and the spec diff reports no findings (not every API added).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fresh_clone_regenerating_the_pinned_portal_reports_no_findings() {
     let spec = pulled_at_june_25().await;
@@ -222,7 +244,12 @@ async fn a_fresh_clone_regenerating_the_pinned_portal_reports_no_findings() {
     .await;
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let md = std::fs::read_to_string(&report).unwrap();
-    assert!(md.contains("0 of 9 tracked documents changed"), "{md}");
+    let tracked = snapshot_api_count();
+    assert!(
+        md.contains(&format!("\n0 of {tracked} tracked documents changed")),
+        "{md}"
+    );
+    assert!(!md.contains("**yes**"), "no document changed: {md}");
     assert!(md.contains("\n0 findings"), "{md}");
     assert!(!md.contains("api-added"), "{md}");
 }
