@@ -14,6 +14,8 @@ mod bodyless;
 pub mod compact_serde;
 mod deep_decode;
 pub mod deprecations;
+pub mod ledger;
+mod lenient;
 pub mod lossless;
 pub mod manifest;
 mod multipart;
@@ -48,6 +50,9 @@ pub enum Error {
     /// A pass over the generated code met a shape it cannot rewrite safely.
     #[error("{document}: {reason}")]
     Pass { document: String, reason: String },
+    /// A schema keyword no fix-up translates (see [`transform::audit_unsupported_keywords`]).
+    #[error("{document}: {reason}")]
+    Unsupported { document: String, reason: String },
     /// Two different schemas would be one Rust type (see [`transform::audit_type_names`]).
     #[error("{document}: {reason}")]
     TypeNames { document: String, reason: String },
@@ -128,6 +133,11 @@ struct Prepared {
 fn prepare(document: &str, mut doc: serde_json::Value) -> Result<Prepared, Error> {
     let operations = count_operations(&doc);
     let mut report = transform::apply_all(&mut doc);
+    // After the fix-ups: what they remove (webhooks, 3.1-only parts) is never generated.
+    transform::audit_unsupported_keywords(&mut doc).map_err(|reason| Error::Unsupported {
+        document: document.into(),
+        reason,
+    })?;
     let mut multipart_changes = Changes::default();
     let multipart = transform::extract_multipart_operations(&mut doc, &mut multipart_changes);
     report.insert("extract_multipart_operations", multipart_changes);
@@ -243,11 +253,6 @@ pub fn generate_all_parsed(
         )?;
         let mut report = p.report;
         dispatched.record(&mut report);
-        let places = opened
-            .iter()
-            .map(|name| (format!("types::{name}"), "catch-all variant".to_string()))
-            .collect();
-        report.insert("open_string_enums", Changes { places });
         let generated = Generated {
             code,
             report,
@@ -378,6 +383,10 @@ pub struct Dispatched {
     pub decoded: usize,
     /// Structs and string enums read without serde's derive (see [`compact_serde`]).
     pub compacted: compact_serde::Compacted,
+    /// Constrained string newtypes read as sent (see [`lenient`]).
+    pub unchecked: Vec<String>,
+    /// String enums opened to unknown values (see [`open_enums`]).
+    pub opened: Vec<String>,
 }
 
 impl Dispatched {
@@ -447,6 +456,18 @@ impl Dispatched {
             )
             .collect();
         report.insert("compact_serde", Changes { places: read });
+        let unchecked = self
+            .unchecked
+            .iter()
+            .map(|ty| (format!("types::{ty}"), "read as sent; checked when built".to_string()))
+            .collect();
+        report.insert("read_constrained_strings_unchecked", Changes { places: unchecked });
+        let opened = self
+            .opened
+            .iter()
+            .map(|name| (format!("types::{name}"), "catch-all variant".to_string()))
+            .collect();
+        report.insert("open_string_enums", Changes { places: opened });
         let derived = compacted
             .derived
             .iter()
@@ -498,6 +519,7 @@ fn format_tokens(
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
     // After the passes that add items: it allows `deprecated` on every item.
     let marked = deprecations::mark_deprecated(&mut file, deprecated);
+    let unchecked = lenient::read_constrained_strings_unchecked(&mut file);
     // After every pass that reads or adds serde attributes.
     let compacted = compact_serde::compact_serde(&mut file, &opened);
     untagged.extend(unions.ambiguous.iter().cloned());
@@ -510,6 +532,8 @@ fn format_tokens(
         bodyless: answered,
         decoded,
         compacted,
+        unchecked,
+        opened: opened.clone(),
     };
     Ok((prettyplease::unparse(&file), opened, dispatched))
 }

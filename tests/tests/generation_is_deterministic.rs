@@ -2,20 +2,10 @@
 
 mod support;
 
-fn generate_tracked() -> spotnana_codegen::GeneratedSet {
-    let docs: Vec<(String, Vec<u8>)> = support::manifest()
-        .api
-        .iter()
-        .map(|api| (api.module.clone(), support::document(api)))
-        .collect();
-    let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
-    spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default()).unwrap()
-}
-
 #[test]
 fn generating_twice_gives_identical_bytes() {
-    let first = generate_tracked();
-    let second = generate_tracked();
+    let first = support::generate_tracked();
+    let second = support::generate_tracked();
     assert!(
         first.common == second.common,
         "the common module differs between two generations"
@@ -33,7 +23,7 @@ fn generating_twice_gives_identical_bytes() {
 
 #[test]
 fn identical_components_are_generated_once() {
-    let set = generate_tracked();
+    let set = support::generate_tracked();
     let shared_uses: usize = set.apis.iter().map(|(_, g)| g.shared).sum();
     println!(
         "{} shared types replace {shared_uses} per-API definitions",
@@ -78,7 +68,7 @@ fn component_schemas_make_at_most_one_type_each_distinct() {
             distinct.insert((name.clone(), format!("{reached:?}")));
         }
     }
-    let set = generate_tracked();
+    let set = support::generate_tracked();
     let types = set.component_types();
     println!(
         "{definitions} component definitions, {} distinct; {types} Rust types ({} in common)",
@@ -163,7 +153,7 @@ fn every_deprecation_is_marked() {
             }
         }
     }
-    let set = generate_tracked();
+    let set = support::generate_tracked();
     let marked: BTreeSet<String> = set
         .apis
         .iter()

@@ -30,6 +30,10 @@ impl Spec {
     pub fn cache_dir(&self) -> PathBuf {
         self.dir.join("cache")
     }
+    /// What each fix-up and pass changed per pinned document (`spotnana_codegen::ledger`).
+    pub fn ledger(&self) -> PathBuf {
+        self.dir.join("ledger.md")
+    }
 
     /// The cached document of `api`, or an error naming it and the command that fetches it.
     pub fn read_cached(&self, api: &spotnana_codegen::manifest::Api) -> anyhow::Result<Vec<u8>> {

@@ -117,6 +117,8 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     // The old cache is still in place until the commit: diff it against the new bytes.
     let spec_diff = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
     pull::commit(spec, &pulled, &new_lock)?;
+    // Derived from the documents just pinned; `tests/tests/ledger.rs` checks it against them.
+    std::fs::write(spec.ledger(), spotnana_codegen::ledger::ledger(&generated))?;
 
     let mut report = render_report(&since, &new, &manifest, &changes, &findings);
     let _ = write!(report, "\n{spec_diff}");

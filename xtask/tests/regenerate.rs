@@ -181,6 +181,9 @@ async fn regenerate_finds_the_july_entries_then_nothing_new() {
         tracked,
         "one download per tracked API"
     );
+    // The ledger is written with the lock: counts per pinned document.
+    let ledger = std::fs::read_to_string(spec.path().join("ledger.md")).unwrap();
+    assert!(ledger.contains("| `ref_siblings_to_all_of` |"), "{ledger}");
     // The new cache is exactly the July documents.
     let july = snapshot("2026-07-21");
     for (name, bytes) in state(spec.path()).iter().filter(|(n, _)| n.starts_with("cache/")) {

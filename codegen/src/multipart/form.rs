@@ -270,7 +270,9 @@ fn collect_properties(
 }
 
 fn is_binary(schema: &Value) -> bool {
-    schema.get("format").and_then(Value::as_str) == Some("binary") || schema.get("contentMediaType").is_some()
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        || schema.get("contentMediaType").is_some()
+        || schema.get(crate::transform::CONTENT_MEDIA_TYPE).is_some()
 }
 
 /// The Rust type of a part and how it is sent.

@@ -79,7 +79,8 @@ pub fn strip_reference_object_siblings(doc: &mut Value, changes: &mut Changes) {
 /// `"type": ["string", "null"]` (2020-12 type arrays).
 ///
 /// 3.0 has a single `type` plus `nullable`. One non-null type becomes `type` + `nullable`;
-/// several become an `anyOf` of single-typed schemas (keeping the other keywords beside it).
+/// several become an `anyOf` of single-typed schemas (keeping the other keywords beside it),
+/// or, when the schema has an `anyOf` of its own already, an `allOf` member holding it.
 pub fn type_arrays_to_nullable(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
         let Some(Value::Array(types)) = schema.get("type").cloned() else {
@@ -94,8 +95,21 @@ pub fn type_arrays_to_nullable(doc: &mut Value, changes: &mut Changes) {
                 schema.insert("type".into(), rest[0].clone());
             }
             _ => {
-                let variants = rest.iter().map(|t| json!({ "type": t })).collect();
-                schema.insert("anyOf".into(), Value::Array(variants));
+                let variants: Vec<Value> = rest.iter().map(|t| json!({ "type": t })).collect();
+                if schema.contains_key("anyOf") {
+                    // Both constrain the value: the type choice joins the schema's `allOf`
+                    // instead of replacing its `anyOf`.
+                    match schema.entry("allOf").or_insert_with(|| json!([])) {
+                        Value::Array(all_of) => all_of.push(json!({ "anyOf": variants })),
+                        _ => {
+                            schema.insert("type".into(), Value::Array(rest));
+                            changes.record(ptr, "type array left: `allOf` is not an array");
+                            return;
+                        }
+                    }
+                } else {
+                    schema.insert("anyOf".into(), Value::Array(variants));
+                }
             }
         }
         if nullable {
@@ -130,13 +144,32 @@ fn is_null_schema(v: &Value) -> bool {
 }
 
 /// `const: X` (JSON Schema 2019+): 3.0 only has `enum`, so it becomes `enum: [X]`.
+///
+/// Beside an `enum` of its own, both hold: `enum: [X]` when the enum lists X; when it does not,
+/// no value is valid, and the `enum` is kept (reading stays lenient) and reported.
 pub fn const_to_enum(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
-        if let Some(value) = schema.shift_remove("const") {
-            schema.insert("enum".into(), Value::Array(vec![value]));
-            changes.record(ptr, "const");
+        let Some(value) = schema.shift_remove("const") else {
+            return;
+        };
+        match schema.get("enum") {
+            Some(Value::Array(values)) if !values.iter().any(|v| same_value(v, &value)) => {
+                changes.record(ptr, "const outside its enum: enum kept");
+            }
+            _ => {
+                schema.insert("enum".into(), Value::Array(vec![value]));
+                changes.record(ptr, "const");
+            }
         }
     });
+}
+
+/// JSON equality with numbers compared as numbers (`1` = `1.0`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
 }
 
 /// `examples: [a, b]` on a schema (2020-12): 3.0 schemas have a single `example`, so the
@@ -157,10 +190,29 @@ pub fn examples_to_example(doc: &mut Value, changes: &mut Changes) {
 ///
 /// In 3.0 these keywords are booleans modifying `minimum`/`maximum`; a number there fails
 /// `openapiv3` deserialization, so `exclusiveMinimum: 5` becomes `minimum: 5, exclusiveMinimum: true`.
+/// Beside an inclusive bound of its own, the stricter of the two is kept (`minimum: 10,
+/// exclusiveMinimum: 5` stays `minimum: 10`).
 pub fn exclusive_bounds_to_booleans(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
-        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-            if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
+        for (exclusive, bound, sign) in [
+            ("exclusiveMinimum", "minimum", 1.0),
+            ("exclusiveMaximum", "maximum", -1.0),
+        ] {
+            let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() else {
+                continue;
+            };
+            let stricter_inclusive = schema
+                .get(bound)
+                .and_then(Value::as_f64)
+                .zip(n.as_f64())
+                .is_some_and(|(inclusive, excl)| sign * inclusive > sign * excl);
+            if stricter_inclusive {
+                schema.shift_remove(exclusive);
+                changes.record(
+                    format!("{ptr}/{exclusive}"),
+                    "numeric bound: the stricter inclusive bound kept",
+                );
+            } else {
                 schema.insert(bound.into(), n);
                 schema.insert(exclusive.into(), Value::Bool(true));
                 changes.record(format!("{ptr}/{exclusive}"), "numeric bound");
@@ -169,8 +221,15 @@ pub fn exclusive_bounds_to_booleans(doc: &mut Value, changes: &mut Changes) {
     });
 }
 
+/// Where [`content_keywords_to_format`] keeps the `contentMediaType` of a string it leaves
+/// without a format.
+pub const CONTENT_MEDIA_TYPE: &str = "x-spotnana-rs-content-media-type";
+
 /// `contentEncoding: base64` / `contentMediaType` on strings: how 3.1 spells what 3.0 wrote
 /// as `format: byte` / `format: binary`, which is what progenitor understands.
+///
+/// A string whose content is JSON or text (`application/json`, `…+json`, `text/…`) without an
+/// encoding is text in the document, not bytes: it stays a plain string.
 pub fn content_keywords_to_format(doc: &mut Value, changes: &mut Changes) {
     walk::for_each_schema(doc, &mut |ptr, schema| {
         let encoding = schema.shift_remove("contentEncoding");
@@ -178,16 +237,73 @@ pub fn content_keywords_to_format(doc: &mut Value, changes: &mut Changes) {
         if encoding.is_none() && media.is_none() {
             return;
         }
-        if !schema.contains_key("format") {
-            let format = if encoding.as_ref().and_then(Value::as_str) == Some("base64") {
-                "byte"
-            } else {
-                "binary"
-            };
+        let textual = media.as_ref().and_then(Value::as_str).is_some_and(|m| {
+            let m = m.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            m == "application/json" || m.ends_with("+json") || m.starts_with("text/")
+        });
+        let format = match encoding.as_ref().and_then(Value::as_str) {
+            Some("base64") => Some("byte"),
+            None if textual => None,
+            _ => Some("binary"),
+        };
+        if let Some(format) = format
+            && !schema.contains_key("format")
+        {
             schema.insert("format".into(), json!(format));
         }
-        changes.record(ptr, "content keywords");
+        if format.is_none()
+            && let Some(media) = media
+        {
+            // Kept as an extension (3.0 has no keyword for it): a multipart part with a
+            // media type is still a file (`multipart::form`).
+            schema.insert(CONTENT_MEDIA_TYPE.into(), media);
+        }
+        changes.record(
+            ptr,
+            if format.is_some() {
+                "content keywords"
+            } else {
+                "content keywords: text content, a plain string"
+            },
+        );
     });
+}
+
+/// JSON Schema 2020-12 keywords no fix-up translates and `openapiv3` would drop without a
+/// word, changing what the generated type accepts or keeps. Checked after the fix-ups.
+pub const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "prefixItems",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "$dynamicRef",
+];
+
+/// Fails, naming each JSON pointer, where a schema uses one of [`UNSUPPORTED_KEYWORDS`]: the
+/// generator must not silently build a type that ignores it. Runs after the fix-ups (the
+/// walk only reads), so parts they remove (webhooks) do not count.
+pub fn audit_unsupported_keywords(doc: &mut Value) -> Result<(), String> {
+    let mut found = Vec::new();
+    walk::for_each_schema(doc, &mut |ptr, schema| {
+        for key in UNSUPPORTED_KEYWORDS.iter().filter(|k| schema.contains_key(**k)) {
+            found.push(format!("{ptr}/{}", escape(key)));
+        }
+    });
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "JSON Schema keywords the generator does not translate (it would drop them): {}",
+            found.join(", ")
+        ))
+    }
 }
 
 /// The `openapi: 3.1.x` marker and the 3.1-only parts of the document around the schemas:
@@ -311,6 +427,88 @@ mod tests {
             d["components"]["schemas"]["S"],
             json!({"oneOf": [{"$ref": "#/components/schemas/T"}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn a_type_array_beside_an_any_of_joins_it_instead_of_replacing_it() {
+        let member = json!([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]);
+        let (d, n) = run(
+            type_arrays_to_nullable,
+            doc(json!({"type": ["object", "string"], "anyOf": member})),
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"anyOf": member, "allOf": [{"anyOf": [{"type": "object"}, {"type": "string"}]}]})
+        );
+    }
+
+    #[test]
+    fn const_beside_an_enum_keeps_both_constraints() {
+        let (d, _) = run(
+            const_to_enum,
+            doc(json!({"type": "string", "enum": ["AIR", "RAIL"], "const": "AIR"})),
+        );
+        assert_eq!(d["components"]["schemas"]["S"]["enum"], json!(["AIR"]));
+        let mut c = Changes::default();
+        let mut d = doc(json!({"type": "string", "enum": ["AIR", "RAIL"], "const": "CAR"}));
+        const_to_enum(&mut d, &mut c);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["AIR", "RAIL"]})
+        );
+        assert!(format!("{c:?}").contains("const outside its enum"), "{c:?}");
+    }
+
+    #[test]
+    fn an_exclusive_bound_never_loosens_a_stricter_inclusive_one() {
+        let (d, n) = run(
+            exclusive_bounds_to_booleans,
+            doc(json!({"type": "number", "minimum": 10, "exclusiveMinimum": 5, "maximum": 3, "exclusiveMaximum": 3})),
+        );
+        assert_eq!(n, 2);
+        assert_eq!(
+            d["components"]["schemas"]["S"],
+            json!({"type": "number", "minimum": 10, "maximum": 3, "exclusiveMaximum": true})
+        );
+    }
+
+    #[test]
+    fn json_and_text_content_stays_a_plain_string() {
+        let (d, n) = run(
+            content_keywords_to_format,
+            doc(json!({"properties": {
+                "j": {"type": "string", "contentMediaType": "application/json"},
+                "t": {"type": "string", "contentMediaType": "text/csv; charset=utf-8"},
+                "b": {"type": "string", "contentMediaType": "application/json", "contentEncoding": "base64"},
+                "p": {"type": "string", "contentMediaType": "image/png"}}})),
+        );
+        assert_eq!(n, 4);
+        let p = &d["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            p["j"],
+            json!({"type": "string", CONTENT_MEDIA_TYPE: "application/json"})
+        );
+        assert_eq!(
+            p["t"],
+            json!({"type": "string", CONTENT_MEDIA_TYPE: "text/csv; charset=utf-8"})
+        );
+        assert_eq!(p["b"], json!({"type": "string", "format": "byte"}));
+        assert_eq!(p["p"], json!({"type": "string", "format": "binary"}));
+    }
+
+    #[test]
+    fn keywords_without_a_fixup_fail_naming_their_pointer() {
+        let mut d = doc(json!({"properties": {
+            "pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]},
+            "if": {"type": "string"}}}));
+        let err = audit_unsupported_keywords(&mut d).unwrap_err();
+        assert!(
+            err.ends_with(": /components/schemas/S/properties/pair/prefixItems"),
+            "only the keyword, not the property named `if`: {err}"
+        );
+        let mut d = doc(json!({"type": "string", "const": "AIR"}));
+        assert_eq!(audit_unsupported_keywords(&mut d), Ok(()));
     }
 
     #[test]

@@ -18,6 +18,17 @@ pub fn manifest() -> Manifest {
     Manifest::load(&workspace_root().join("spec/apis.toml")).expect("spec/apis.toml")
 }
 
+/// The client generated from every tracked document, as the build script generates it.
+pub fn generate_tracked() -> spotnana_codegen::GeneratedSet {
+    let docs: Vec<(String, Vec<u8>)> = manifest()
+        .api
+        .iter()
+        .map(|api| (api.module.clone(), document(api)))
+        .collect();
+    let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
+    spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default()).unwrap()
+}
+
 pub fn lock() -> Lock {
     Lock::load(&workspace_root().join("spec/lock.toml")).expect("spec/lock.toml")
 }
