@@ -48,9 +48,15 @@ impl Spotnana {
         let tokens = builder
             .credentials
             .map(|credentials| TokenSource::new(credentials, builder.refresh_margin));
+        // reqwest follows redirects by default, and a 307/308 re-posts the body: the token
+        // request, which carries the client secret, gets a client of its own that does not.
+        let token_http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .ok();
         let runtime = Runtime::new(Shared {
             base_url: base_url.clone(),
-            http: http.clone(),
+            token_http,
             retry: builder.retry,
             request_timeout: builder.request_timeout,
             deadline: builder.deadline,
@@ -77,6 +83,20 @@ impl Spotnana {
     /// The runtime every API client of this instance carries.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
+    }
+
+    /// Replaces the client secret without rebuilding the client (Spotnana asks integrators to
+    /// rotate it every 90 days): every clone and API client uses it from the next token
+    /// request on; the cached token stays in use until it is due for replacement. Returns
+    /// `false` (and does nothing) for a client built without credentials.
+    pub fn rotate_client_secret(&self, secret: impl Into<crate::Secret>) -> bool {
+        match &self.runtime.0.tokens {
+            Some(tokens) => {
+                tokens.rotate_secret(secret.into());
+                true
+            }
+            None => false,
+        }
     }
 
     /// Counters: authentication failures, token requests, attempts, retries.

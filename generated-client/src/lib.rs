@@ -71,9 +71,11 @@
 //! set, `Authorization: Bearer <token>` (not on the token endpoint itself). The token is
 //! fetched on first use, shared by all clones and API clients, and replaced
 //! [`refresh_margin`](SpotnanaBuilder::refresh_margin) before it expires; a 401 triggers one
-//! replacement and one retry, a second 401 is [`Error::Authentication`]. Failed token
-//! fetches and 401s are logged and counted: [`Metrics::auth_failures`] via
-//! [`Spotnana::metrics`].
+//! replacement and one retry, a second 401 is [`Error::Authentication`]. Inside the refresh
+//! margin other callers keep the still-valid token while one refreshes it, and a failed
+//! refresh falls back to it. Failed token fetches and 401s are logged and counted:
+//! [`Metrics::auth_failures`] via [`Spotnana::metrics`]. The token request follows no
+//! redirect; [`Spotnana::rotate_client_secret`] replaces the secret without a rebuild.
 //!
 //! ## Call
 //!

@@ -307,4 +307,39 @@ mod tests {
             "invalid value: integer `[redacted]`, expected a date"
         );
     }
+
+    /// 10,000 generated cases each: whatever a value holds (quotes, escapes, any Unicode), the
+    /// redacted message keeps none of it, and no text makes the redactor panic.
+    mod properties {
+        use super::redact_decode_message;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+            #[test]
+            fn a_quoted_value_never_survives(value in "\\PC{0,60}", expected in "[a-z ]{0,20}") {
+                // serde_json quotes a string value with `{:?}`.
+                let message = format!("invalid type: string {value:?}, expected {expected}");
+                prop_assert_eq!(
+                    redact_decode_message(&message),
+                    format!("invalid type: string \"[redacted]\", expected {expected}")
+                );
+            }
+
+            #[test]
+            fn a_backticked_value_never_survives(value in "[^`\\\\]{0,60}") {
+                let message = format!("unknown variant `{value}`, expected `A` or `B`");
+                prop_assert_eq!(
+                    redact_decode_message(&message),
+                    "unknown variant `[redacted]`, expected `[redacted]` or `[redacted]`"
+                );
+            }
+
+            #[test]
+            fn any_text_is_answered_without_panic(text in "\\PC{0,200}") {
+                let _ = redact_decode_message(&text);
+            }
+        }
+    }
 }

@@ -60,7 +60,9 @@ impl Metrics {
 /// What the hooks share: one per [`crate::Spotnana`].
 pub(crate) struct Shared {
     pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
+    /// The client of the token request: follows no redirect, so the form with the client
+    /// secret is never posted to another URL (`None` when it could not be built).
+    pub(crate) token_http: Option<reqwest::Client>,
     pub(crate) retry: RetryPolicy,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,

@@ -2,17 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// A secret value. `Debug` and `Display` print `[redacted]`, so a secret inside a config,
 /// an error or a log field cannot leak by formatting; read it with [`Secret::expose`] only
-/// where it goes on the wire.
+/// where it goes on the wire. The memory holding it is zeroed when the last clone is dropped
+/// (`zeroize`), so a replaced token or a rotated secret does not linger in freed memory.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Arc<str>);
+pub struct Secret(Arc<Zeroizing<String>>);
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(Arc::from(value.into()))
+        Self(Arc::new(Zeroizing::new(value.into())))
     }
 
     /// The value itself, for the one place that must send or hash it.

@@ -2,10 +2,12 @@
 //!
 //! `POST /v2/auth/oauth2-token` with a form body (`client_id`, `client_secret`,
 //! `grant_type=client_credentials`) answers `access_token`, `expires_in` (seconds),
-//! `token_type`. The token is cached until `expires_in - refresh_margin`. Concurrent
-//! callers finding no valid token share ONE request: the cache sits behind an async mutex
-//! held across the fetch, so the others wait for it and then read its result (a failure
-//! too, so that fifty callers do not hammer a failing endpoint one after another).
+//! `token_type`. The token is replaced from `expires_in - refresh_margin` on. Concurrent
+//! callers finding no valid token share ONE request: the fetch runs behind an async mutex,
+//! so the others wait for it and then read its result (a failure too, so that fifty callers
+//! do not hammer a failing endpoint one after another). Inside the refresh margin the token
+//! is still valid: one caller refreshes it while the others keep using it, and when that
+//! refresh fails the still-valid token is used until it expires (the failure is logged).
 
 use crate::config::Credentials;
 use crate::error::ApiErrorBody;
@@ -29,6 +31,10 @@ pub(crate) const TOKEN_RUST_NAME: &str = "fetch_oauth2_token";
 /// default of 30 minutes; a 401 earlier than that still triggers one refresh.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
 
+/// After a failed refresh of a still-valid token, how long callers keep using it before the
+/// next refresh is tried (so that a failing endpoint is not asked on every call).
+const REFRESH_PAUSE: Duration = Duration::from_secs(5);
+
 #[derive(Clone)]
 struct Cached {
     token: Secret,
@@ -43,16 +49,23 @@ struct State {
 
 /// The token cache of one [`crate::Spotnana`] (shared by all its API clients and clones).
 pub(crate) struct TokenSource {
-    credentials: Credentials,
+    /// Behind a lock so that the client secret can be rotated in place.
+    credentials: std::sync::RwLock<Credentials>,
     margin: Duration,
-    state: tokio::sync::Mutex<State>,
+    /// Held across a fetch: one token request at a time.
+    fetching: tokio::sync::Mutex<()>,
+    /// Held only to read or write, never across an await.
+    state: std::sync::Mutex<State>,
 }
 
 impl std::fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No token in here, ever; whether one is cached is not worth a lock either.
         f.debug_struct("TokenSource")
-            .field("credentials", &self.credentials)
+            .field(
+                "credentials",
+                &*self.credentials.read().unwrap_or_else(|e| e.into_inner()),
+            )
             .field("refresh_margin", &self.margin)
             .finish_non_exhaustive()
     }
@@ -70,55 +83,104 @@ struct TokenResponse {
 impl TokenSource {
     pub(crate) fn new(credentials: Credentials, margin: Duration) -> Self {
         Self {
-            credentials,
+            credentials: std::sync::RwLock::new(credentials),
             margin,
-            state: tokio::sync::Mutex::new(State {
+            fetching: tokio::sync::Mutex::new(()),
+            state: std::sync::Mutex::new(State {
                 cached: None,
                 failure: None,
             }),
         }
     }
 
-    /// A token valid for at least the refresh margin, fetching one if needed.
+    /// Replaces the client secret; the next token request uses it. The cached token stays
+    /// in use until it is due for replacement (Spotnana accepts it until it expires).
+    pub(crate) fn rotate_secret(&self, secret: Secret) {
+        self.credentials
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .client_secret = secret;
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic elsewhere while holding it leaves a consistent state (plain assignments).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A token, fetching one if the cached one is due for replacement. Inside the refresh
+    /// margin the cached token is still valid: callers other than the one refreshing keep
+    /// using it, and so does the refreshing caller if the refresh fails.
     pub(crate) async fn token(&self, shared: &Shared) -> Result<Secret, String> {
         let asked = Instant::now();
-        let mut state = self.state.lock().await;
-        if let Some(cached) = &state.cached
-            && Instant::now() + self.margin < cached.expires_at
-        {
-            return Ok(cached.token.clone());
+        let valid = {
+            let state = self.state();
+            match &state.cached {
+                Some(cached) if asked + self.margin < cached.expires_at => return Ok(cached.token.clone()),
+                Some(cached) if asked < cached.expires_at => Some(cached.token.clone()),
+                _ => None,
+            }
+        };
+        if let Some(valid) = valid {
+            // Another caller is refreshing it, or a refresh failed moments ago: no need to wait.
+            let failed_lately = self
+                .state()
+                .failure
+                .as_ref()
+                .is_some_and(|(at, _)| asked.saturating_duration_since(*at) < REFRESH_PAUSE);
+            if failed_lately {
+                return Ok(valid);
+            }
+            let Ok(_fetching) = self.fetching.try_lock() else {
+                return Ok(valid);
+            };
+            return Ok(self.fetch_into(shared).await.unwrap_or(valid));
         }
-        // Someone else's fetch failed while we waited for the lock: share its outcome.
-        if let Some((at, reason)) = &state.failure
-            && *at >= asked
+        let _fetching = self.fetching.lock().await;
         {
-            return Err(reason.clone());
+            let state = self.state();
+            if let Some(cached) = &state.cached
+                && Instant::now() < cached.expires_at
+            {
+                return Ok(cached.token.clone());
+            }
+            // Someone else's fetch failed while we waited for the lock: share its outcome.
+            if let Some((at, reason)) = &state.failure
+                && *at >= asked
+            {
+                return Err(reason.clone());
+            }
         }
-        self.fetch_into(&mut state, shared).await
+        self.fetch_into(shared).await
     }
 
     /// A token other than `rejected` (which got a 401): the cached one if another caller
     /// already replaced it, else a new one.
     pub(crate) async fn replace(&self, shared: &Shared, rejected: &Secret) -> Result<Secret, String> {
         let asked = Instant::now();
-        let mut state = self.state.lock().await;
-        if let Some(cached) = &state.cached
-            && cached.token != *rejected
-            && Instant::now() + self.margin < cached.expires_at
+        let _fetching = self.fetching.lock().await;
         {
-            return Ok(cached.token.clone());
+            let mut state = self.state();
+            if let Some(cached) = &state.cached
+                && cached.token != *rejected
+                && Instant::now() < cached.expires_at
+            {
+                return Ok(cached.token.clone());
+            }
+            if let Some((at, reason)) = &state.failure
+                && *at >= asked
+            {
+                return Err(reason.clone());
+            }
+            state.cached = None;
         }
-        if let Some((at, reason)) = &state.failure
-            && *at >= asked
-        {
-            return Err(reason.clone());
-        }
-        state.cached = None;
-        self.fetch_into(&mut state, shared).await
+        self.fetch_into(shared).await
     }
 
-    async fn fetch_into(&self, state: &mut State, shared: &Shared) -> Result<Secret, String> {
-        match self.fetch(shared).await {
+    /// Fetches a token and records the outcome; the caller holds `fetching`.
+    async fn fetch_into(&self, shared: &Shared) -> Result<Secret, String> {
+        let outcome = self.fetch(shared).await;
+        let mut state = self.state();
+        match outcome {
             Ok(cached) => {
                 let token = cached.token.clone();
                 state.cached = Some(cached);
@@ -138,9 +200,10 @@ impl TokenSource {
     /// token twice has no effect beyond the token).
     async fn fetch(&self, shared: &Shared) -> Result<Cached, String> {
         let url = format!("{}{}", shared.base_url, TOKEN_OPERATION.path);
+        let credentials = self.credentials.read().unwrap_or_else(|e| e.into_inner()).clone();
         let form = [
-            ("client_id", self.credentials.client_id.as_str()),
-            ("client_secret", self.credentials.client_secret.expose()),
+            ("client_id", credentials.client_id.as_str()),
+            ("client_secret", credentials.client_secret.expose()),
             ("grant_type", "client_credentials"),
         ];
         let policy = &shared.retry;
@@ -150,8 +213,10 @@ impl TokenSource {
         loop {
             attempt += 1;
             shared.metrics.token_request();
-            let mut request = shared
-                .http
+            let Some(http) = &shared.token_http else {
+                return Err("the HTTP client of the token request could not be built".into());
+            };
+            let mut request = http
                 .post(&url)
                 .header(reqwest::header::USER_AGENT, crate::config::USER_AGENT)
                 .header(reqwest::header::ACCEPT, "application/json")

@@ -94,13 +94,7 @@ async fn an_expired_token_is_refreshed() {
             .mount(&server)
             .await;
     }
-    let spotnana = Spotnana::builder()
-        .base_url(server.uri())
-        .credentials(CLIENT_ID, CLIENT_SECRET)
-        .retry(fast_retry(1))
-        .refresh_margin(Duration::from_secs(60))
-        .build()
-        .unwrap();
+    let spotnana = refreshing_client(&server);
     spotnana.auth().get_api_users(None, None).await.unwrap();
     spotnana.auth().get_api_users(None, None).await.unwrap();
     assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
@@ -268,4 +262,156 @@ async fn a_huge_retry_after_from_the_token_endpoint_ends_the_retries_without_pan
         let error: spotnana::Error = outcome.unwrap_err().into();
         assert!(matches!(error, spotnana::Error::Authentication { .. }), "{error:?}");
     }
+}
+
+/// A 307/308 re-posts the body: the token request, which carries the client secret, must not
+/// follow one anywhere.
+#[tokio::test]
+async fn the_token_request_follows_no_redirect() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/elsewhere", server.uri())))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/elsewhere"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("taken", 3600)))
+        .mount(&server)
+        .await;
+
+    let spotnana = client(&server, fast_retry(1));
+    let err = spotnana
+        .auth()
+        .get_api_users(None, None)
+        .await
+        .map_err(spotnana::Error::from)
+        .unwrap_err();
+    assert!(matches!(err, spotnana::Error::Authentication { .. }), "{err:?}");
+    assert_eq!(
+        count(&server, "POST", "/elsewhere").await,
+        0,
+        "the secret went to the redirect"
+    );
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 1);
+}
+
+/// A client whose tokens live 30 s with a refresh margin of 60 s: every cached token is still
+/// valid but already due for replacement at the next call.
+fn refreshing_client(server: &MockServer) -> Spotnana {
+    Spotnana::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(1))
+        .refresh_margin(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_still_valid_token_is_used_when_its_refresh_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", 30)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    get_api_users()
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(api_users_ok())
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let spotnana = refreshing_client(&server);
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    // The refresh fails (503): the call goes on with the token that is still valid.
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+    // Right after a failed refresh, the next call does not ask the failing endpoint again.
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+    assert_eq!(spotnana.metrics().auth_failures(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_keep_the_valid_token_while_one_refreshes_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", 30)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // The refresh is slow.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("tok-2", 30))
+                .set_delay(Duration::from_millis(1500)),
+        )
+        .mount(&server)
+        .await;
+    get_api_users()
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(api_users_ok())
+        .expect(2)
+        .mount(&server)
+        .await;
+    get_api_users()
+        .and(header("authorization", "Bearer tok-2"))
+        .respond_with(api_users_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let spotnana = refreshing_client(&server);
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    let refreshing = {
+        let spotnana = spotnana.clone();
+        tokio::spawn(async move { spotnana.auth().get_api_users(None, None).await.map(|_| ()) })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // While the refresh is in flight, this call goes out at once with the valid token.
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    // Had it waited, the refresh would be over and it would have sent tok-2 (the mocks'
+    // expectations, checked when the server drops, count the tokens sent).
+    assert!(!refreshing.is_finished(), "the call waited for the refresh");
+    refreshing.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_client_secret_rotates_without_rebuilding_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_string(format!(
+            "client_id={CLIENT_ID}&client_secret=ROTATED-secret&grant_type=client_credentials"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-new", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    get_api_users()
+        .and(header("authorization", "Bearer tok-new"))
+        .respond_with(api_users_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let spotnana = client(&server, fast_retry(1));
+    assert!(
+        spotnana.clone().rotate_client_secret("ROTATED-secret"),
+        "clones share the secret"
+    );
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    let anonymous = Spotnana::builder().base_url(server.uri()).build().unwrap();
+    assert!(!anonymous.rotate_client_secret("unused"));
 }
