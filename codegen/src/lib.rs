@@ -369,7 +369,7 @@ fn run_progenitor(
 pub struct Dispatched {
     /// (Rust type, JSON pointer) of each union now deserialized by its data.
     pub unions: Vec<(String, String)>,
-    /// (JSON pointer, why) of each component `oneOf` still untagged.
+    /// (JSON pointer or Rust type, why) of each union serde still reads by first match.
     pub untagged: Vec<(String, String)>,
     /// JSON pointers of the deprecations now `#[deprecated]` (see [`deprecations`]).
     pub deprecated: Vec<String>,
@@ -523,6 +523,20 @@ fn format_tokens(
     // After every pass that reads or adds serde attributes.
     let compacted = compact_serde::compact_serde(&mut file, &opened);
     untagged.extend(unions.ambiguous.iter().cloned());
+    // Every other enum serde still reads by first match (inline `oneOf`, `anyOf`, …).
+    let listed: Vec<String> = untagged
+        .iter()
+        .filter_map(|(ptr, _)| ptr.strip_prefix("/components/schemas/"))
+        .map(|name| sanitize_type_name(&walk::unescape(name)))
+        .collect();
+    for name in unions::untagged_enums_left(&file) {
+        if !listed.contains(&name) {
+            untagged.push((
+                format!("types::{name}"),
+                "untagged enum (an inline or anyOf union): serde's first match decides".into(),
+            ));
+        }
+    }
     let dispatched = Dispatched {
         unions: dispatched,
         untagged,

@@ -192,6 +192,33 @@ pub fn dispatch_unions(file: &mut syn::File, plan: &UnionPlan) -> (Places, Place
 /// (Rust type or JSON pointer, note) pairs.
 pub type Places = Vec<(String, String)>;
 
+/// The enums of `file` (recursing into modules) that serde still reads untagged, by first
+/// match: every union [`dispatch_unions`] did not rewrite, wherever it stands (an inline
+/// `oneOf`, an `anyOf`, a component it could not plan).
+pub fn untagged_enums_left(file: &syn::File) -> Vec<String> {
+    fn walk(items: &[Item], out: &mut Vec<String>) {
+        for item in items {
+            match item {
+                Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(inner, out);
+                    }
+                }
+                Item::Enum(e)
+                    if crate::serde_attrs::has(&e.attrs, "untagged")
+                        && crate::serde_attrs::derives(&e.attrs, "Deserialize") =>
+                {
+                    out.push(e.ident.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&file.items, &mut out);
+    out
+}
+
 fn rewrite_items(items: &mut Vec<Item>, plan: &UnionPlan, done: &mut Places, skipped: &mut Places) {
     let mut additions = Vec::new();
     for item in items.iter_mut() {
@@ -405,6 +432,23 @@ mod tests {
         assert_eq!(plan.ambiguous.len(), 1);
         assert_eq!(plan.ambiguous[0].0, "/components/schemas/Overlap");
         assert!(plan.ambiguous[0].1.contains("`a`"), "{:?}", plan.ambiguous);
+    }
+
+    #[test]
+    fn untagged_enums_left_are_listed_wherever_they_stand() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum HotelSearchParamsSearchBy { A(String), B(u32) }
+                #[derive(::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum Dispatched { A(String) }
+                #[derive(::serde::Deserialize)]
+                pub enum Plain { A }
+            }
+        };
+        assert_eq!(untagged_enums_left(&file), ["HotelSearchParamsSearchBy"]);
     }
 
     #[test]
