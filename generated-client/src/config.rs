@@ -174,7 +174,10 @@ impl SpotnanaBuilder {
         self
     }
 
-    /// Uses this HTTP client (connection pool, proxies, TLS settings).
+    /// Uses this HTTP client (connection pool, proxies, TLS settings), for the token request
+    /// too. Build it with `.redirect(reqwest::redirect::Policy::none())`: the client built by
+    /// default follows no redirect for the token request, since a 307/308 would re-post the
+    /// client secret to wherever it points.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self

@@ -24,7 +24,8 @@ impl Spotnana {
     pub fn new(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         let builder = SpotnanaBuilder::default();
         let base_url = base_url.into().trim_end_matches('/').to_string();
-        Self::assemble(base_url, http, builder)
+        // No credentials: there is no token request.
+        Self::assemble(base_url, http.clone(), Some(http), builder)
     }
 
     /// Configures a client: server, credentials, retries, timeouts.
@@ -40,20 +41,31 @@ impl Spotnana {
     }
 
     pub(crate) fn from_builder(base_url: String, mut builder: SpotnanaBuilder) -> Self {
-        let http = builder.http.take().unwrap_or_default();
-        Self::assemble(base_url, http, builder)
+        let own = builder.http.take();
+        let http = own.clone().unwrap_or_default();
+        // reqwest follows redirects by default, and a 307/308 re-posts the body: the token
+        // request, which carries the client secret, gets a client of its own that follows
+        // none. A client the caller configured (proxies, root certificates) is used as given:
+        // its redirect policy is the caller's (`redirect::Policy::none()` is advised).
+        let token_http = match own {
+            Some(client) => Some(client),
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .ok(),
+        };
+        Self::assemble(base_url, http, token_http, builder)
     }
 
-    fn assemble(base_url: String, http: reqwest::Client, builder: SpotnanaBuilder) -> Self {
+    fn assemble(
+        base_url: String,
+        http: reqwest::Client,
+        token_http: Option<reqwest::Client>,
+        builder: SpotnanaBuilder,
+    ) -> Self {
         let tokens = builder
             .credentials
             .map(|credentials| TokenSource::new(credentials, builder.refresh_margin));
-        // reqwest follows redirects by default, and a 307/308 re-posts the body: the token
-        // request, which carries the client secret, gets a client of its own that does not.
-        let token_http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .ok();
         let runtime = Runtime::new(Shared {
             base_url: base_url.clone(),
             token_http,

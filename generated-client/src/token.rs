@@ -38,6 +38,9 @@ const REFRESH_PAUSE: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 struct Cached {
     token: Secret,
+    /// From here on the token is due for replacement: `refresh_margin` before it expires, or
+    /// half way through its life if it lives no longer than twice the margin.
+    refresh_at: Instant,
     expires_at: Instant,
 }
 
@@ -115,8 +118,8 @@ impl TokenSource {
         let valid = {
             let state = self.state();
             match &state.cached {
-                Some(cached) if asked + self.margin < cached.expires_at => return Ok(cached.token.clone()),
-                Some(cached) if asked < cached.expires_at => Some(cached.token.clone()),
+                Some(cached) if asked < cached.refresh_at => return Ok(cached.token.clone()),
+                Some(cached) if asked < cached.expires_at => Some(cached.clone()),
                 _ => None,
             }
         };
@@ -128,12 +131,23 @@ impl TokenSource {
                 .as_ref()
                 .is_some_and(|(at, _)| asked.saturating_duration_since(*at) < REFRESH_PAUSE);
             if failed_lately {
-                return Ok(valid);
+                return Ok(valid.token);
             }
             let Ok(_fetching) = self.fetching.try_lock() else {
-                return Ok(valid);
+                return Ok(valid.token);
             };
-            return Ok(self.fetch_into(shared).await.unwrap_or(valid));
+            // Another caller may have refreshed it between our look and the lock.
+            if let Some(cached) = &self.state().cached
+                && Instant::now() < cached.refresh_at
+            {
+                return Ok(cached.token.clone());
+            }
+            return match self.fetch_into(shared).await {
+                Ok(token) => Ok(token),
+                // Still valid: use it; once expired, the failure is the answer.
+                Err(_) if Instant::now() < valid.expires_at => Ok(valid.token),
+                Err(reason) => Err(reason),
+            };
         }
         let _fetching = self.fetching.lock().await;
         {
@@ -166,6 +180,10 @@ impl TokenSource {
             {
                 return Ok(cached.token.clone());
             }
+            // The rejected token is never served again, whatever happens next.
+            if state.cached.as_ref().is_some_and(|c| c.token == *rejected) {
+                state.cached = None;
+            }
             if let Some((at, reason)) = &state.failure
                 && *at >= asked
             {
@@ -178,19 +196,19 @@ impl TokenSource {
 
     /// Fetches a token and records the outcome; the caller holds `fetching`.
     async fn fetch_into(&self, shared: &Shared) -> Result<Secret, String> {
-        let outcome = self.fetch(shared).await;
-        let mut state = self.state();
-        match outcome {
+        match self.fetch(shared).await {
             Ok(cached) => {
                 let token = cached.token.clone();
+                let mut state = self.state();
                 state.cached = Some(cached);
                 state.failure = None;
                 Ok(token)
             }
             Err(reason) => {
+                self.state().failure = Some((Instant::now(), reason.clone()));
+                // Logged after the lock is released: a slow subscriber must not hold callers.
                 shared.metrics.auth_failure();
                 tracing::error!(target: "spotnana", operation = TOKEN_OPERATION.operation_id, reason = %reason, "could not obtain an access token");
-                state.failure = Some((Instant::now(), reason.clone()));
                 Err(reason)
             }
         }
@@ -212,10 +230,10 @@ impl TokenSource {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            shared.metrics.token_request();
             let Some(http) = &shared.token_http else {
                 return Err("the HTTP client of the token request could not be built".into());
             };
+            shared.metrics.token_request();
             let mut request = http
                 .post(&url)
                 .header(reqwest::header::USER_AGENT, crate::config::USER_AGENT)
@@ -267,11 +285,12 @@ impl TokenSource {
                             .expires_in
                             .and_then(|s| u64::try_from(s).ok())
                             .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-                        if lifetime <= self.margin {
-                            tracing::warn!(target: "spotnana", lifetime_secs = lifetime.as_secs(), refresh_margin_secs = self.margin.as_secs(), "the token lives no longer than the refresh margin: every call will fetch a new one; lower the refresh margin");
-                        }
+                        // A token living no longer than twice the margin is replaced half way
+                        // through its life, not on every call.
+                        let margin = self.margin.min(lifetime / 2);
                         return Ok(Cached {
                             token: Secret::new(parsed.access_token),
+                            refresh_at: sent + (lifetime - margin),
                             expires_at: sent + lifetime,
                         });
                     }

@@ -76,12 +76,12 @@ async fn a_cached_token_is_reused() {
 #[tokio::test]
 async fn an_expired_token_is_refreshed() {
     let server = MockServer::start().await;
-    // Tokens live 30 s; with a refresh margin of 60 s each is already due for replacement
-    // when the next call looks at it, so every call must fetch a fresh one.
+    // Tokens live 1 s: the second call, 1.2 s later, finds the first expired and must wait
+    // for a fresh one.
     for token in ["tok-1", "tok-2"] {
         Mock::given(method("POST"))
             .and(path(TOKEN_PATH))
-            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(token, 30)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(token, 1)))
             .up_to_n_times(1)
             .mount(&server)
             .await;
@@ -96,6 +96,7 @@ async fn an_expired_token_is_refreshed() {
     }
     let spotnana = refreshing_client(&server);
     spotnana.auth().get_api_users(None, None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     spotnana.auth().get_api_users(None, None).await.unwrap();
     assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
     assert_eq!(spotnana.metrics().token_requests(), 2);
@@ -296,8 +297,12 @@ async fn the_token_request_follows_no_redirect() {
     assert_eq!(count(&server, "POST", TOKEN_PATH).await, 1);
 }
 
-/// A client whose tokens live 30 s with a refresh margin of 60 s: every cached token is still
-/// valid but already due for replacement at the next call.
+/// A client with a refresh margin of 60 s. Its tokens (see [`DUE`]) live no longer than twice
+/// that, so each is due for replacement half way through its life.
+/// A token lifetime (seconds) and how long to wait before it is due for replacement while
+/// still valid: due after 2 s, expired after 4 s.
+const DUE: (u64, Duration) = (4, Duration::from_millis(2100));
+
 fn refreshing_client(server: &MockServer) -> Spotnana {
     Spotnana::builder()
         .base_url(server.uri())
@@ -313,7 +318,7 @@ async fn a_still_valid_token_is_used_when_its_refresh_fails() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", 30)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", DUE.0)))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -331,6 +336,7 @@ async fn a_still_valid_token_is_used_when_its_refresh_fails() {
 
     let spotnana = refreshing_client(&server);
     spotnana.auth().get_api_users(None, None).await.unwrap();
+    tokio::time::sleep(DUE.1).await;
     // The refresh fails (503): the call goes on with the token that is still valid.
     spotnana.auth().get_api_users(None, None).await.unwrap();
     assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
@@ -345,7 +351,7 @@ async fn callers_keep_the_valid_token_while_one_refreshes_it() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", 30)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", DUE.0)))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -354,7 +360,7 @@ async fn callers_keep_the_valid_token_while_one_refreshes_it() {
         .and(path(TOKEN_PATH))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(token_body("tok-2", 30))
+                .set_body_json(token_body("tok-2", DUE.0))
                 .set_delay(Duration::from_millis(1500)),
         )
         .mount(&server)
@@ -374,11 +380,15 @@ async fn callers_keep_the_valid_token_while_one_refreshes_it() {
 
     let spotnana = refreshing_client(&server);
     spotnana.auth().get_api_users(None, None).await.unwrap();
+    tokio::time::sleep(DUE.1).await;
     let refreshing = {
         let spotnana = spotnana.clone();
         tokio::spawn(async move { spotnana.auth().get_api_users(None, None).await.map(|_| ()) })
     };
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Wait until the spawned call is refreshing (its token request has arrived).
+    while count(&server, "POST", TOKEN_PATH).await < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     // While the refresh is in flight, this call goes out at once with the valid token.
     spotnana.auth().get_api_users(None, None).await.unwrap();
     // Had it waited, the refresh would be over and it would have sent tok-2 (the mocks'
