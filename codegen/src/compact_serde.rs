@@ -54,7 +54,7 @@ fn rewrite_items(items: &mut Vec<Item>, open_enums: &[String], out: &mut Compact
                 let name = s.ident.to_string();
                 match struct_impl(s) {
                     Ok(tokens) => {
-                        remove_derives(&mut s.attrs, &["Deserialize"]);
+                        crate::serde_attrs::remove_derives(&mut s.attrs, &["Deserialize"]);
                         if !crate::serde_attrs::derives(&s.attrs, "Serialize") {
                             // No serde derive left to read the field attributes.
                             s.fields
@@ -75,7 +75,7 @@ fn rewrite_items(items: &mut Vec<Item>, open_enums: &[String], out: &mut Compact
                     out.derived.push((e.ident.to_string(), why));
                     continue;
                 }
-                remove_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
+                crate::serde_attrs::remove_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
                 e.attrs.retain(|a| !a.path().is_ident("serde"));
                 for variant in e.variants.iter_mut() {
                     variant.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -230,20 +230,6 @@ fn enum_impls(name: &syn::Ident) -> TokenStream {
             }
         }
     }
-}
-
-fn remove_derives(attrs: &mut Vec<syn::Attribute>, which: &[&str]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(list) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept = list
-            .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| !which.iter().any(|w| s.ident == w)));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
-    attrs.retain(|a| !(a.path().is_ident("derive") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.is_empty())));
 }
 
 #[cfg(test)]

@@ -409,12 +409,10 @@ impl Dispatched {
             .map(|ptr| (ptr.clone(), "#[deprecated]".to_string()))
             .collect();
         report.insert("mark_deprecated", Changes { places: marked });
-        let structs = self
-            .non_exhaustive
-            .iter()
-            .map(|ty| (format!("types::{ty}"), "non_exhaustive, new".to_string()))
-            .collect();
-        report.insert("non_exhaustive_structs", Changes { places: structs });
+        report.insert(
+            "non_exhaustive_structs",
+            types(&self.non_exhaustive, "non_exhaustive, new"),
+        );
         let kept = self
             .lossless
             .iter()
@@ -444,30 +442,15 @@ impl Dispatched {
             .collect();
         report.insert("decode_on_own_stack", Changes { places: decoded });
         let compacted = &self.compacted;
-        let read = compacted
-            .structs
-            .iter()
-            .map(|ty| (format!("types::{ty}"), "read by property name".to_string()))
-            .chain(
-                compacted
-                    .enums
-                    .iter()
-                    .map(|ty| (format!("types::{ty}"), "read through FromStr".to_string())),
-            )
-            .collect();
-        report.insert("compact_serde", Changes { places: read });
-        let unchecked = self
-            .unchecked
-            .iter()
-            .map(|ty| (format!("types::{ty}"), "read as sent; checked when built".to_string()))
-            .collect();
-        report.insert("read_constrained_strings_unchecked", Changes { places: unchecked });
-        let opened = self
-            .opened
-            .iter()
-            .map(|name| (format!("types::{name}"), "catch-all variant".to_string()))
-            .collect();
-        report.insert("open_string_enums", Changes { places: opened });
+        let mut read = types(&compacted.structs, "read by property name");
+        read.places
+            .extend(types(&compacted.enums, "read through FromStr").places);
+        report.insert("compact_serde", read);
+        report.insert(
+            "read_constrained_strings_unchecked",
+            types(&self.unchecked, "read as sent; checked when built"),
+        );
+        report.insert("open_string_enums", types(&self.opened, "catch-all variant"));
         let derived = compacted
             .derived
             .iter()
@@ -475,6 +458,16 @@ impl Dispatched {
             .map(|(ty, why)| (format!("types::{ty}"), why.clone()))
             .collect();
         report.insert("serde_derive_left", Changes { places: derived });
+    }
+}
+
+/// The places `types::<name>` of generated types, each with the same note.
+fn types(names: &[String], note: &str) -> Changes {
+    Changes {
+        places: names
+            .iter()
+            .map(|name| (format!("types::{name}"), note.to_string()))
+            .collect(),
     }
 }
 

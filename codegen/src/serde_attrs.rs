@@ -48,6 +48,22 @@ pub fn derives(attrs: &[Attribute], which: &str) -> bool {
     derive_names(attrs).iter().any(|d| d == which)
 }
 
+/// Removes the derives named `which` (by the path's last segment) from the item's
+/// `#[derive(…)]` attributes, and a `#[derive()]` left empty.
+pub fn remove_derives(attrs: &mut Vec<syn::Attribute>, which: &[&str]) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(list) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept = list
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| !which.iter().any(|w| s.ident == w)));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+    attrs.retain(|a| !(a.path().is_ident("derive") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.is_empty())));
+}
+
 /// The arguments of every `#[serde(…)]` attribute in `attrs`, in order.
 pub fn args(attrs: &[Attribute]) -> Vec<SerdeArg> {
     let mut out = Vec::new();

@@ -326,7 +326,7 @@ fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
     };
 
     // Deserialize is now hand-built; Serialize stays derived and untagged.
-    remove_derive(e, "Deserialize");
+    crate::serde_attrs::remove_derives(&mut e.attrs, &["Deserialize"]);
     e.variants.push(syn::parse_quote! {
         /// A variant this version of the client does not know, kept as sent.
         Unrecognized(::serde_json::Value)
@@ -367,19 +367,6 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
             })
         }
         _ => Err(format!("variant {ident} has a shape this pass does not handle")),
-    }
-}
-
-fn remove_derive(e: &mut ItemEnum, which: &str) {
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let mut kept: Vec<syn::Path> = Vec::new();
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.segments.last().is_none_or(|s| s.ident != which) {
-                kept.push(meta.path.clone());
-            }
-            Ok(())
-        });
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
 }
 

@@ -1,16 +1,11 @@
 //! `cargo xtask diff` on the shared portal snapshots (golden report) and on tiny portals
 //! written here (`--fail-on breaking`, the `cache` side).
 
+mod common;
+
+use common::{text, workspace_root, xtask};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 const JUNE: &str = "../shared/portal/2026-06-25";
 const JULY: &str = "../shared/portal/2026-07-21";
@@ -27,26 +22,10 @@ fn snapshot(rel: &str) -> &str {
     rel
 }
 
-/// Runs the xtask in the workspace root with `spec` as the spec directory.
-fn xtask(spec: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(workspace_root())
-        .arg("--spec-dir")
-        .arg(spec)
-        .args(args)
-        .env_remove("SPOTNANA_PORTAL")
-        .output()
-        .unwrap()
-}
-
 /// A spec directory with the manifest of the APIs the portal snapshots hold (frozen: the
 /// workspace's own may list an API the snapshots lack).
 fn snapshot_spec() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snapshot-spec"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -2,29 +2,9 @@
 //! twelfth API of the project's own (a fixture document, not Spotnana's) beside the tracked
 //! ones.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn xtask(spec: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--spec-dir")
-        .arg(spec)
-        .args(args)
-        .env_remove("SPOTNANA_PORTAL")
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{text, workspace_root, xtask};
 
 const ENTRY: &str = r#"
 [[api]]

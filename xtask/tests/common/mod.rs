@@ -1,0 +1,27 @@
+//! What the xtask's tests share: the workspace, and running the xtask on a spec directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Runs the xtask in the workspace root with `spec` as the spec directory.
+pub fn xtask(spec: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(workspace_root())
+        .arg("--spec-dir")
+        .arg(spec)
+        .args(args)
+        .env_remove("SPOTNANA_PORTAL")
+        .output()
+        .unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
