@@ -20,7 +20,7 @@ use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use syn::visit_mut::VisitMut;
-use syn::{GenericArgument, ImplItem, Item, PathArguments, Type};
+use syn::{GenericArgument, PathArguments, Type};
 
 /// Per Rust method name, the body-less statuses and their class (`success` or `error`).
 pub type BodylessPlan = BTreeMap<String, Vec<(u16, String)>>;
@@ -53,21 +53,13 @@ pub fn answer_bodyless_statuses(file: &mut syn::File, plan: &BodylessPlan) -> An
     let mut done = Vec::new();
     let mut failed = Vec::new();
     let mut seen = Vec::new();
-    for item in &mut file.items {
-        let Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none() && matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
-            continue;
-        }
-        for member in &mut imp.items {
-            let ImplItem::Fn(f) = member else { continue };
-            let name = f.sig.ident.to_string();
-            let Some(statuses) = plan.get(&name) else { continue };
-            seen.push(name.clone());
-            match rewrite(f, statuses) {
-                Ok(()) => done.extend(statuses.iter().map(|(s, _)| (name.clone(), *s))),
-                Err(why) => failed.push((name, why)),
-            }
+    for f in crate::client_methods_mut(file) {
+        let name = f.sig.ident.to_string();
+        let Some(statuses) = plan.get(&name) else { continue };
+        seen.push(name.clone());
+        match rewrite(f, statuses) {
+            Ok(()) => done.extend(statuses.iter().map(|(s, _)| (name.clone(), *s))),
+            Err(why) => failed.push((name, why)),
         }
     }
     for name in plan.keys().filter(|n| !seen.contains(n)) {

@@ -11,6 +11,7 @@
 
 mod additive;
 mod bodyless;
+mod calls;
 pub mod compact_serde;
 mod deep_decode;
 pub mod deprecations;
@@ -126,12 +127,16 @@ struct Prepared {
     report: Report,
     operations: usize,
     multipart: Vec<transform::MultipartOperation>,
+    /// The operations as the runtime sees them, read before the fix-ups (which move the
+    /// multipart ones out of `paths`).
+    runtime_operations: Vec<runtime_tables::Operation>,
     /// Components renamed by [`share::unify_renumbered_components`] (from → to).
     renamed: std::collections::BTreeMap<String, String>,
 }
 
 fn prepare(document: &str, mut doc: serde_json::Value) -> Result<Prepared, Error> {
     let operations = count_operations(&doc);
+    let runtime_operations = runtime_tables::operations(document, &doc);
     let mut report = transform::apply_all(&mut doc);
     // After the fix-ups: what they remove (webhooks, 3.1-only parts) is never generated.
     transform::audit_unsupported_keywords(&mut doc).map_err(|reason| Error::Unsupported {
@@ -147,6 +152,7 @@ fn prepare(document: &str, mut doc: serde_json::Value) -> Result<Prepared, Error
         report,
         operations,
         multipart,
+        runtime_operations,
         renamed: Default::default(),
     })
 }
@@ -245,6 +251,7 @@ pub fn generate_all_parsed(
         let (code, opened, dispatched) = format_tokens(
             &p.name,
             quote::quote! { #tokens #extra },
+            &p.runtime_operations,
             &bodyless::plan(&p.doc),
             &unions,
             &deprecations::plan(&p.doc),
@@ -313,6 +320,7 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
     let (code, _, dispatched) = format_tokens(
         "common",
         space.to_stream(),
+        &[],
         &Default::default(),
         &unions::plan(&doc),
         &deprecations::plan(&doc),
@@ -379,6 +387,8 @@ pub struct Dispatched {
     pub lossless: Vec<lossless::Kept>,
     /// Body-less statuses given back to their method: (method, status) (see [`bodyless`]).
     pub bodyless: Vec<(String, u16)>,
+    /// Methods run as calls of the runtime: (method, retry classification) (see [`calls`]).
+    pub calls: Vec<(String, String)>,
     /// Response decodes moved to the runtime's own stack (see [`deep_decode`]).
     pub decoded: usize,
     /// Structs and string enums read without serde's derive (see [`compact_serde`]).
@@ -431,6 +441,12 @@ impl Dispatched {
             .map(|(method, status)| (format!("Client::{method}"), format!("{status}: answered as None")))
             .collect();
         report.insert("answer_bodyless_statuses", Changes { places: answered });
+        let calls = self
+            .calls
+            .iter()
+            .map(|(method, safety)| (format!("Client::{method}"), safety.clone()))
+            .collect();
+        report.insert("run_methods_as_calls", Changes { places: calls });
         let decoded = (self.decoded > 0)
             .then(|| {
                 (
@@ -475,9 +491,11 @@ fn types(names: &[String], note: &str) -> Changes {
 /// ([`open_enums::open_string_enums`], [`additive::non_exhaustive_structs`],
 /// [`unions::dispatch_unions`], [`deprecations::mark_deprecated`]) and formats. Returns the
 /// code, the enums opened and what the other passes did.
+#[allow(clippy::too_many_arguments)]
 fn format_tokens(
     document: &str,
     tokens: proc_macro2::TokenStream,
+    operations: &[runtime_tables::Operation],
     bodyless: &bodyless::BodylessPlan,
     unions: &unions::UnionPlan,
     deprecated: &deprecations::DeprecationPlan,
@@ -502,6 +520,12 @@ fn format_tokens(
         });
     }
     let decoded = deep_decode::decode_on_own_stack(&mut file);
+    // After the passes that rewrite method signatures and bodies.
+    let by_method = operations.iter().map(|op| (op.rust_name.clone(), op)).collect();
+    let calls = calls::run_methods_as_calls(&mut file, document, &by_method).map_err(|reason| Error::Pass {
+        document: document.into(),
+        reason,
+    })?;
     let opened = open_enums::open_string_enums(&mut file);
     // Before `additive`: `new` starts the added field empty.
     let kept = lossless::keep_unknown_properties(&mut file).map_err(|reason| Error::Pass {
@@ -537,12 +561,32 @@ fn format_tokens(
         non_exhaustive: constructed,
         lossless: kept,
         bodyless: answered,
+        calls,
         decoded,
         compacted,
         unchecked,
         opened: opened.clone(),
     };
     Ok((prettyplease::unparse(&file), opened, dispatched))
+}
+
+/// The methods of every inherent `impl Client` block of a generated file.
+fn client_methods_mut(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(imp)
+                if imp.trait_.is_none() && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
+                Some(imp.items.iter_mut())
+            }
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|member| match member {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
 }
 
 /// The Rust type name typify gives a component name.

@@ -322,7 +322,7 @@ mod tests {
         let code = squash(&crate::generate("things", &document()).unwrap().code);
         for expected in [
             "pub async fn upload_thing<'a>( &'a self, thing_id: &'a str, form: UploadThingForm, ) \
-             -> Result<ResponseValue<types::Thing>, Error<types::Problem>> {",
+             -> Result<ResponseValue<types::Thing>, crate::Error> {",
             "let form = form.into_form().map_err(Error::InvalidRequest)?;",
             ".multipart(form)",
             "Sends `POST /v2/things/{thingId}/files` (`uploadThing`) as `multipart/form-data`: one part per \

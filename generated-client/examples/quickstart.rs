@@ -18,12 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spotnana = Spotnana::from_env()?;
     println!("calling {}", spotnana.base_url());
 
-    match spotnana
-        .auth()
-        .get_api_users(Some(10), None)
-        .await
-        .map_err(spotnana::Error::from)
-    {
+    match spotnana.auth().get_api_users(Some(10), None).await {
         Ok(page) => println!("{:#?}", page.into_inner()),
         Err(error) => {
             // Quote the debugIdentifier to Spotnana support.

@@ -102,7 +102,7 @@ impl Spotnana {
     /// request on; the cached token stays in use until it is due for replacement. Returns
     /// `false` (and does nothing) for a client built without credentials.
     pub fn rotate_client_secret(&self, secret: impl Into<crate::Secret>) -> bool {
-        match &self.runtime.0.tokens {
+        match &self.runtime.shared.tokens {
             Some(tokens) => {
                 tokens.rotate_secret(secret.into());
                 true
@@ -118,6 +118,17 @@ impl Spotnana {
 
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.runtime.0.retry
+        &self.runtime.shared.retry
+    }
+
+    /// A handle whose calls apply `options` (a timeout, a retry policy, the retry safety,
+    /// extra headers) over this client's settings; it shares everything else (connections,
+    /// token cache, counters). Cheap: keep one per purpose, or make one per call.
+    pub fn with_options(&self, options: crate::CallOptions) -> Self {
+        Self {
+            base_url: self.base_url.clone(),
+            http: self.http.clone(),
+            runtime: self.runtime.with_options(options),
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::logging;
+use crate::retry::RetrySafety;
 use std::fmt;
 
 /// Spotnana's error body (`ErrorResponse` in every document), parsed independently of which
@@ -51,12 +52,6 @@ impl ApiErrorBody {
         serde_json::from_slice(body).ok()
     }
 
-    fn from_typed<E: serde::Serialize>(value: &E) -> Option<Self> {
-        serde_json::to_value(value)
-            .ok()
-            .and_then(|v| serde_json::from_value(v).ok())
-    }
-
     /// The error codes, comma-separated (what the log and `Display` show: codes come from
     /// Spotnana's catalogue, unlike messages, which can quote request data).
     pub fn codes(&self) -> String {
@@ -69,13 +64,15 @@ impl ApiErrorBody {
     }
 }
 
-/// What a response-producing error knows about where it came from.
+/// What an error knows about the call it came from.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseContext {
     /// Spotnana's operationId, when the runtime saw the call.
     pub operation: Option<&'static str>,
     /// The path template of that operation.
     pub path: Option<&'static str>,
+    /// Whether the call could be sent again without effect (see [`RetrySafety`]).
+    pub safety: Option<RetrySafety>,
 }
 
 impl fmt::Display for ResponseContext {
@@ -88,10 +85,82 @@ impl fmt::Display for ResponseContext {
     }
 }
 
+/// The token endpoint did not issue a token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenError {
+    status: Option<reqwest::StatusCode>,
+    body: Option<ApiErrorBody>,
+    reason: String,
+    transient: bool,
+}
+
+impl TokenError {
+    /// A failure without an answer (transport, time, a malformed token response).
+    pub(crate) fn new(reason: impl Into<String>, transient: bool) -> Self {
+        Self {
+            status: None,
+            body: None,
+            reason: reason.into(),
+            transient,
+        }
+    }
+
+    /// The token endpoint answered `status`: transient when it asks to try later (408, 429,
+    /// 5xx).
+    pub(crate) fn answered(status: reqwest::StatusCode, body: Option<ApiErrorBody>) -> Self {
+        Self {
+            status: Some(status),
+            body,
+            reason: "the token endpoint refused".into(),
+            transient: crate::retry::is_unprocessed_status(status) || status.is_server_error(),
+        }
+    }
+
+    /// The HTTP status of the token endpoint's answer, when it answered.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        self.status
+    }
+
+    /// Spotnana's error body of that answer, when it had one.
+    pub fn body(&self) -> Option<&ApiErrorBody> {
+        self.body.as_ref()
+    }
+
+    /// Spotnana's `debugIdentifier` of the failure, when the error body had one.
+    pub fn debug_identifier(&self) -> Option<&str> {
+        self.body.as_ref().and_then(|b| b.debug_identifier.as_deref())
+    }
+
+    /// Whether asking again later may succeed (an outage, a timeout, rate limiting), as
+    /// opposed to credentials Spotnana refuses.
+    pub fn is_transient(&self) -> bool {
+        self.transient
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(body) = &self.body {
+            let codes = body.codes();
+            if !codes.is_empty() {
+                write!(f, " ({codes})")?;
+            }
+            if let Some(id) = &body.debug_identifier {
+                write!(f, ", debugIdentifier {id}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Every failure of a call, of configuration, or of the runtime around the calls.
 ///
-/// `Display` and `Debug` never show credentials, tokens, or values of `x-pii` properties;
-/// bodies appear only as redacted, truncated excerpts.
+/// `Display` and `Debug` never show credentials, tokens, URLs, or values of `x-pii`
+/// properties; bodies appear only as redacted, truncated excerpts.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -104,11 +173,33 @@ pub enum Error {
     /// The connection failed, or the response could not be read.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
-    /// No answer within the per-request timeout or the overall deadline.
+    /// No answer within the per-request timeout or the deadline, for a call that was safe
+    /// to send again (it was, as often as the policy allows).
     #[error("timed out: {0}")]
     Timeout(#[source] reqwest::Error),
-    /// Spotnana did not accept the credentials or the token (token endpoint failure, or a
-    /// 401 that a fresh token did not fix).
+    /// An operation that is not safe to send twice (a booking, a cancellation, a payment)
+    /// got no answer after it went out: it may or may not have been processed, so it was
+    /// not sent again. Look the result up (e.g. list the trip's bookings) before retrying.
+    #[error(
+        "{context}: no answer ({}); the request may have been processed, so it was not sent again",
+        crate::logging::failure_kind(source)
+    )]
+    OutcomeUnknown {
+        /// Where.
+        context: ResponseContext,
+        /// The transport failure.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No access token could be obtained for the call.
+    #[error("could not obtain an access token for {context}: {error}")]
+    Token {
+        /// Where.
+        context: ResponseContext,
+        /// What the token endpoint said, typed.
+        error: TokenError,
+    },
+    /// Spotnana rejected the access token, also a freshly fetched one (HTTP 401).
     #[error("authentication failed for {context}{}: {reason}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     Authentication {
         /// Where.
@@ -133,6 +224,8 @@ pub enum Error {
         status: reqwest::StatusCode,
         /// Spotnana's error body, when the response carried one.
         body: Option<ApiErrorBody>,
+        /// Whether the document lists this status for the operation.
+        documented: bool,
     },
     /// A response did not match the document's type for it.
     #[error("the response did not decode: {reason}; body (x-pii redacted): {excerpt}")]
@@ -148,12 +241,17 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying the same call later may succeed (transport failures, timeouts, 408,
-    /// 429, 502, 503, 504). The runtime has already retried these as its policy allows.
+    /// Whether trying the same call later may succeed: transport failures and timeouts of
+    /// calls safe to send again, a transient token failure, 408 and 429, and 502, 503, 504
+    /// for calls safe to send again. The runtime has already retried these as its policy
+    /// allows. Never for [`Error::OutcomeUnknown`].
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(_) | Error::Timeout(_) => true,
-            Error::Status { status, .. } => crate::retry::is_retryable_status(*status),
+            Error::Token { error, .. } => error.is_transient(),
+            Error::Status { status, context, .. } => {
+                crate::retry::may_resend_status(*status, context.safety.unwrap_or(RetrySafety::Unsafe))
+            }
             _ => false,
         }
     }
@@ -163,6 +261,7 @@ impl Error {
         match self {
             Error::Status { status, .. } => Some(*status),
             Error::Authentication { status, .. } => *status,
+            Error::Token { error, .. } => error.status(),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             _ => None,
         }
@@ -170,111 +269,40 @@ impl Error {
 
     /// Spotnana's `debugIdentifier` of this failure, when the error body had one.
     pub fn debug_identifier(&self) -> Option<&str> {
-        match self {
-            Error::Status { body, .. } | Error::Authentication { body, .. } => {
-                body.as_ref().and_then(|b| b.debug_identifier.as_deref())
-            }
-            _ => None,
-        }
+        self.api_error().and_then(|b| b.debug_identifier.as_deref())
     }
 
     /// Spotnana's error body, when the response carried one.
     pub fn api_error(&self) -> Option<&ApiErrorBody> {
         match self {
             Error::Status { body, .. } | Error::Authentication { body, .. } => body.as_ref(),
+            Error::Token { error, .. } => error.body(),
             _ => None,
         }
     }
 
-    fn from_transport(e: reqwest::Error) -> Self {
-        // The URL is dropped: its path and query can carry ids; the log line of the attempt
-        // names the operation and path template instead.
+    /// A transport failure of a call: [`Error::OutcomeUnknown`] when an unsafe request may
+    /// have been processed, else a timeout or transport error. The URL is dropped: its path
+    /// and query can carry ids (the log line of the attempt names the path template).
+    pub(crate) fn from_transport(e: reqwest::Error, context: &ResponseContext) -> Self {
         let e = e.without_url();
-        if e.is_timeout() {
+        if context.safety != Some(RetrySafety::Safe) && crate::retry::outcome_unknown(&e) {
+            Error::OutcomeUnknown {
+                context: context.clone(),
+                source: e,
+            }
+        } else if e.is_timeout() {
             Error::Timeout(e)
         } else {
             Error::Transport(e)
         }
     }
 
-    fn from_status(status: reqwest::StatusCode, context: ResponseContext, body: Option<ApiErrorBody>) -> Self {
-        if status == reqwest::StatusCode::UNAUTHORIZED {
-            Error::Authentication {
-                context,
-                status: Some(status),
-                reason: "the access token was rejected, also after a refresh".into(),
-                body,
-            }
-        } else {
-            Error::Status { context, status, body }
-        }
-    }
-}
-
-/// Marker the runtime's hooks put in front of `progenitor_client::Error::Custom` messages, so
-/// the conversion below can tell an authentication failure from other hook errors.
-pub(crate) const AUTH_TAG: &str = "spotnana-authentication: ";
-
-/// Response extension the runtime attaches to error responses it buffered.
-#[derive(Clone, Debug)]
-pub(crate) struct Buffered {
-    pub context: ResponseContext,
-    pub body: Option<ApiErrorBody>,
-}
-
-/// Response header the runtime adds to responses so that a typed error response (whose
-/// extensions progenitor drops) still says which operation it came from.
-pub(crate) const OPERATION_HEADER: &str = "x-spotnana-rs-operation";
-
-fn context_from_headers(headers: &reqwest::header::HeaderMap) -> ResponseContext {
-    let Some(value) = headers.get(OPERATION_HEADER).and_then(|v| v.to_str().ok()) else {
-        return ResponseContext::default();
-    };
-    let Some((module, name)) = value.split_once(' ') else {
-        return ResponseContext::default();
-    };
-    match logging::operation(module, name) {
-        Some(meta) => ResponseContext {
-            operation: Some(meta.operation_id),
-            path: Some(meta.path),
-        },
-        None => ResponseContext::default(),
-    }
-}
-
-impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(s) => Error::InvalidRequest(s),
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => Error::from_transport(e),
-            P::ErrorResponse(value) => {
-                let status = value.status();
-                let context = context_from_headers(value.headers());
-                let body = ApiErrorBody::from_typed(value.as_ref());
-                Error::from_status(status, context, body)
-            }
-            P::InvalidResponsePayload(bytes, e) => Error::Decode {
-                reason: logging::redact_decode_message(&e.to_string()),
-                excerpt: logging::redact_excerpt(&bytes),
-            },
-            P::UnexpectedResponse(response) => {
-                let status = response.status();
-                let (context, body) = match response.extensions().get::<Buffered>() {
-                    Some(b) => (b.context.clone(), b.body.clone()),
-                    None => (context_from_headers(response.headers()), None),
-                };
-                Error::from_status(status, context, body)
-            }
-            P::Custom(message) => match message.strip_prefix(AUTH_TAG) {
-                Some(reason) => Error::Authentication {
-                    context: ResponseContext::default(),
-                    status: None,
-                    reason: reason.to_string(),
-                    body: None,
-                },
-                None => Error::Other(message),
-            },
+    /// A response body that did not decode, with quoted values and x-pii values redacted.
+    pub(crate) fn decode(bytes: &[u8], error: &serde_json::Error) -> Self {
+        Error::Decode {
+            reason: logging::redact_decode_message(&error.to_string()),
+            excerpt: logging::redact_excerpt(bytes),
         }
     }
 }
@@ -303,6 +331,7 @@ mod tests {
             context: ResponseContext::default(),
             status: reqwest::StatusCode::CONFLICT,
             body: Some(body),
+            documented: true,
         };
         let shown = format!("{error} {error:?}");
         assert!(shown.contains("INVALID_ARGUMENT") && shown.contains("dbg-9"), "{shown}");
@@ -311,11 +340,49 @@ mod tests {
 
     #[test]
     fn decode_errors_are_redacted() {
-        let bytes = bytes::Bytes::from_static(br#"{"email": 12, "given": "Jane"}"#);
+        let bytes = br#"{"email": 12, "given": "Jane"}"#;
         let serde_error = serde_json::from_slice::<u8>(b"\"Jane\"").unwrap_err();
-        let error: Error = progenitor_client::Error::<()>::InvalidResponsePayload(bytes, serde_error).into();
+        let error = Error::decode(bytes, &serde_error);
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("Jane"), "{shown}");
         assert!(matches!(error, Error::Decode { .. }));
+    }
+
+    #[test]
+    fn gateway_errors_are_retryable_only_for_safe_calls() {
+        let error = |safety| Error::Status {
+            context: ResponseContext {
+                safety,
+                ..Default::default()
+            },
+            status: reqwest::StatusCode::BAD_GATEWAY,
+            body: None,
+            documented: false,
+        };
+        assert!(error(Some(RetrySafety::Safe)).is_retryable());
+        assert!(!error(Some(RetrySafety::Unsafe)).is_retryable());
+        assert!(!error(None).is_retryable(), "unknown safety counts as unsafe");
+    }
+
+    #[test]
+    fn token_errors_say_status_codes_identifier_and_whether_transient() {
+        let body = ApiErrorBody::from_slice(
+            br#"{"debugIdentifier":"dbg-t","errorMessages":[{"errorCode":"INVALID_CLIENT","message":"client jane@x.com"}]}"#,
+        );
+        let refused = TokenError::answered(reqwest::StatusCode::FORBIDDEN, body.clone());
+        assert!(!refused.is_transient());
+        assert_eq!(refused.debug_identifier(), Some("dbg-t"));
+        let outage = TokenError::answered(reqwest::StatusCode::SERVICE_UNAVAILABLE, body);
+        assert!(outage.is_transient());
+        let error = Error::Token {
+            context: ResponseContext::default(),
+            error: outage,
+        };
+        assert!(error.is_retryable());
+        assert_eq!(error.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(error.debug_identifier(), Some("dbg-t"));
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains("503") && shown.contains("INVALID_CLIENT"), "{shown}");
+        assert!(!shown.contains("jane"), "{shown}");
     }
 }

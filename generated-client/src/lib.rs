@@ -8,9 +8,8 @@
 #![doc = include_str!(concat!(env!("OUT_DIR"), "/apis.md"))]
 //!
 //! Every operation is a method named after its `operationId` (`fetchOauth2Token` →
-//! `fetch_oauth2_token`). The generated methods return progenitor's `Error<ErrorResponse>`
-//! (Spotnana's error body typed for the 4xx/5xx statuses the document lists); `?` converts it
-//! into this crate's [`Error`].
+//! `fetch_oauth2_token`), returning `Result<ResponseValue<T>, `[`Error`]`>`: the one error type
+//! of this crate, whose `Display` and `Debug` show no URL, header, token or personal value.
 //!
 //! Components that several enabled APIs define identically are generated once in
 //! [`common`] and used by every API module, so a value read from one API can be passed to
@@ -44,9 +43,12 @@
 //! |---|---|
 //! | [`config`] | [`Spotnana::from_env`], [`Spotnana::builder`]: server, credentials, timeouts |
 //! | `token` | OAuth2 client credentials, cached, refreshed before expiry, one fetch for many callers |
-//! | [`retry`] | [`RetryPolicy`]: backoff with jitter, `Retry-After`, idempotent methods only by default |
+//! | [`retry`] | [`RetryPolicy`], [`RetrySafety`]: what may be sent again, backoff with jitter, `Retry-After` |
+//! | `send` | the one attempt loop (API calls and the token request): send, log, retry, within the call's budget |
+//! | `options` | [`CallOptions`]: timeout, deadline, retry policy and safety, extra headers of some calls |
 //! | [`logging`] | one `tracing` event per attempt; the `x-pii` table and redaction |
-//! | [`error`] | [`Error`], the one error type, `From` every generated error so `?` works |
+//! | [`error`] | [`Error`], the one error type every method returns; [`TokenError`] |
+//! | [`runtime`] | [`Runtime`]: runs each generated method as one call, and progenitor's hooks |
 //! | [`webhook`] | [`WebhookVerifier`]: signature, timestamp and JSON checks of deliveries |
 //! | [`secret`] | [`Secret`]: a string `Debug`/`Display` never show |
 //! | `multipart` | [`FilePart`] and the part encoding of the generated multipart forms |
@@ -79,9 +81,14 @@
 //!
 //! ## Call
 //!
-//! The generated methods return `Result<ResponseValue<T>, <api>::Error<E>>`; `?` turns the
-//! error into [`Error`], which types Spotnana's error body ([`ApiErrorBody`]:
-//! `debugIdentifier`, `errorMessages`) and says [`Error::is_retryable`].
+//! The generated methods return `Result<ResponseValue<T>, `[`Error`]`>`. [`Error`] types
+//! Spotnana's error body ([`ApiErrorBody`]: `debugIdentifier`, `errorMessages`), says
+//! whether the document lists the status, and [`Error::is_retryable`]. A token failure is
+//! [`Error::Token`] ([`TokenError`]: status, body, `debugIdentifier`, transient or not).
+//!
+//! [`Spotnana::with_options`] gives a handle whose calls apply [`CallOptions`]: a timeout, a
+//! deadline, a retry policy ([`RetryPolicy::none`] for none), the retry safety, extra headers
+//! (a correlation id).
 //!
 //! ## Upload
 //!
@@ -105,10 +112,15 @@
 //!
 //! ## Retries
 //!
-//! Connection errors, timeouts, 408, 429 (after `Retry-After` when given), 502, 503 and 504 are
-//! retried with exponential backoff and jitter, up to [`RetryPolicy::max_attempts`], within
-//! the per-call deadline. POST and PATCH are retried only with
-//! [`RetryPolicy::retry_non_idempotent`]: a POST may have taken effect before it failed.
+//! A failure known not to have been processed is retried for every operation: a connection
+//! that could not be made, 408, 429 (after `Retry-After` when given). A failure whose outcome
+//! is unknown (a timeout, a broken exchange, 502, 503, 504) is retried only for operations
+//! safe to send twice ([`RetrySafety`]): each method's docs say which, decided when the
+//! client is generated (reads, including searches and lists sent as POST, are safe;
+//! creates, bookings, cancellations and payments are not, and their timeout is
+//! [`Error::OutcomeUnknown`]). [`RetryPolicy::with_safety`] and
+//! [`CallOptions::retry_safety`] override. Exponential backoff with jitter, up to
+//! [`RetryPolicy::max_attempts`], within the per-call deadline, which covers the token step.
 //!
 //! ## Logging
 //!
@@ -138,18 +150,21 @@ pub mod error;
 mod json;
 pub mod logging;
 mod multipart;
+mod options;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
+mod send;
 mod token;
 mod unknown;
 pub mod webhook;
 
 pub use config::{ConfigError, PRODUCTION_URL, SANDBOX_URL, SpotnanaBuilder, USER_AGENT};
 pub use entry::Spotnana;
-pub use error::{ApiErrorBody, ApiErrorMessage, Error};
+pub use error::{ApiErrorBody, ApiErrorMessage, Error, TokenError};
 pub use multipart::FilePart;
-pub use retry::RetryPolicy;
+pub use options::CallOptions;
+pub use retry::{RetryPolicy, RetrySafety};
 pub use runtime::{Metrics, Runtime};
 pub use secret::Secret;
 pub use unknown::UnknownProperties;

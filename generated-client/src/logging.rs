@@ -26,7 +26,8 @@ pub fn pii_by_schema() -> &'static [(&'static str, &'static [&'static str])] {
     tables::PII_BY_SCHEMA
 }
 
-/// The document's view of one operation: its operationId, HTTP method and path template.
+/// The document's view of one operation: its operationId, HTTP method, path template, and
+/// whether it is safe to send twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationMeta {
     /// `operationId` as Spotnana spells it (`getApiUsers`).
@@ -35,6 +36,8 @@ pub struct OperationMeta {
     pub method: &'static str,
     /// Path template (`/v2/api-users`).
     pub path: &'static str,
+    /// The generated classification (see [`crate::retry`]).
+    pub safety: crate::RetrySafety,
 }
 
 /// Looks up an operation by the API module and the `operation_id` progenitor passes to the
@@ -44,11 +47,12 @@ pub fn operation(module: &str, rust_name: &str) -> Option<OperationMeta> {
     ops.binary_search_by(|(m, r, ..)| (*m, *r).cmp(&(module, rust_name)))
         .ok()
         .map(|i| {
-            let (_, _, operation_id, method, path) = ops[i];
+            let (_, _, operation_id, method, path, safe) = ops[i];
             OperationMeta {
                 operation_id,
                 method,
                 path,
+                safety: crate::RetrySafety::from_flag(safe),
             }
         })
 }
@@ -207,6 +211,21 @@ pub(crate) fn redact_decode_message(message: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A short, secret-free name for a transport failure (what the log shows).
+pub(crate) fn failure_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else if e.is_request() {
+        "request"
+    } else {
+        "transport"
+    }
 }
 
 /// Logs one attempt of one call.

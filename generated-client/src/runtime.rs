@@ -1,61 +1,27 @@
-//! The runtime every generated client carries: the hooks progenitor calls around each
-//! request (`pre`: `User-Agent`, timeout, `Authorization`; `exec`: send, log, retry, one
-//! token refresh on 401).
+//! The runtime every generated client carries. Each generated method runs its body inside
+//! [`Runtime::call`], which starts the call's clock, lets the hooks progenitor calls around
+//! the request (`pre`: `User-Agent`, extra headers, `Authorization`; `exec`: send, log,
+//! retry, one token refresh on 401) share what they know, and turns every failure into
+//! [`Error`].
 //!
-//! The generated code is untouched: `spotnana-codegen` generates each `Client` with this
-//! [`Runtime`] as its inner value and requires the hooks, which [`impl_hooks!`] implements
-//! for every enabled API module.
+//! The generated request code is untouched: `spotnana-codegen` generates each `Client` with
+//! this [`Runtime`] as its inner value and requires the hooks, which [`impl_hooks!`]
+//! implements for every enabled API module.
 
-use crate::error::{AUTH_TAG, ApiErrorBody, Buffered, OPERATION_HEADER, ResponseContext};
+use crate::error::{ApiErrorBody, Error, ResponseContext};
 use crate::logging::{self, OperationMeta};
-use crate::retry::RetryPolicy;
+use crate::options::CallOptions;
+use crate::retry::{RetryPolicy, RetrySafety};
 use crate::secret::Secret;
-use crate::token::{TOKEN_OPERATION, TOKEN_RUST_NAME, TokenSource};
+use crate::send::{self, Budget, Exchange, Kind};
+use crate::token::{Fetcher, TOKEN_OPERATION, TOKEN_RUST_NAME, TokenSource};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Counters of one [`crate::Spotnana`] (all its API clients and clones), for a caller's
-/// metrics.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    auth_failures: AtomicU64,
-    token_requests: AtomicU64,
-    attempts: AtomicU64,
-    retries: AtomicU64,
-}
-
-impl Metrics {
-    /// Failed token fetches plus 401 answers.
-    pub fn auth_failures(&self) -> u64 {
-        self.auth_failures.load(Ordering::Relaxed)
-    }
-
-    /// Requests sent to the token endpoint by the runtime.
-    pub fn token_requests(&self) -> u64 {
-        self.token_requests.load(Ordering::Relaxed)
-    }
-
-    /// HTTP requests sent for API calls (each retry counts).
-    pub fn attempts(&self) -> u64 {
-        self.attempts.load(Ordering::Relaxed)
-    }
-
-    /// Attempts that were retries (backoff or after a token refresh).
-    pub fn retries(&self) -> u64 {
-        self.retries.load(Ordering::Relaxed)
-    }
-
-    pub(crate) fn auth_failure(&self) {
-        self.auth_failures.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn token_request(&self) {
-        self.token_requests.fetch_add(1, Ordering::Relaxed);
-    }
-}
+pub use crate::send::Metrics;
 
 /// What the hooks share: one per [`crate::Spotnana`].
 pub(crate) struct Shared {
@@ -70,53 +36,17 @@ pub(crate) struct Shared {
     pub(crate) metrics: Metrics,
 }
 
-impl Shared {
-    /// The timeout of an attempt starting now: the per-request timeout, cut to what is left
-    /// of the call's deadline.
-    pub(crate) fn attempt_timeout(&self, started: Instant) -> Option<Duration> {
-        let left = self
-            .deadline
-            .map(|d| d.saturating_sub(started.elapsed()).max(Duration::from_millis(1)));
-        match (self.request_timeout, left) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// The wait before the next attempt: `Retry-After` when the server said (up to
-    /// `max_retry_after`), else the next backoff delay.
-    pub(crate) fn next_delay(
-        &self,
-        retry_after: Option<Duration>,
-        delays: &mut impl Iterator<Item = Duration>,
-    ) -> Option<Duration> {
-        match retry_after {
-            Some(wait) if wait > self.retry.max_retry_after => None,
-            Some(wait) => Some(wait),
-            None => delays.next(),
-        }
-    }
-
-    /// Sleeps `delay` unless that would pass the deadline; `false` means "stop retrying".
-    pub(crate) async fn wait(&self, delay: Option<Duration>, started: Instant) -> bool {
-        let Some(delay) = delay else { return false };
-        if let Some(deadline) = self.deadline
-            && started.elapsed().saturating_add(delay) >= deadline
-        {
-            return false;
-        }
-        tokio::time::sleep(delay).await;
-        true
-    }
-}
-
-/// The runtime carried by every generated `Client` (cheap to clone: one `Arc`).
+/// The runtime carried by every generated `Client` (cheap to clone: two `Arc`s).
 #[derive(Clone)]
-pub struct Runtime(pub(crate) Arc<Shared>);
+pub struct Runtime {
+    pub(crate) shared: Arc<Shared>,
+    /// What the calls through this handle do differently (see [`crate::Spotnana::with_options`]).
+    pub(crate) options: Option<Arc<CallOptions>>,
+}
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = &self.0;
+        let s = &self.shared;
         f.debug_struct("Runtime")
             .field("base_url", &s.base_url)
             .field("retry", &s.retry)
@@ -124,64 +54,220 @@ impl std::fmt::Debug for Runtime {
             .field("deadline", &s.deadline)
             .field("tokens", &s.tokens)
             .field("metrics", &s.metrics)
+            .field("options", &self.options)
             .finish()
     }
 }
 
-/// A short, secret-free name for a transport failure (what the log shows).
-pub(crate) fn transport_failure(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "connect"
-    } else if e.is_body() || e.is_decode() {
-        "body"
-    } else if e.is_request() {
-        "request"
-    } else {
-        "transport"
+tokio::task_local! {
+    /// The call a generated method is running: set by [`Runtime::call`], read by the hooks.
+    static CALL: Arc<Call>;
+}
+
+/// What one call knows, shared by its hooks.
+struct Call {
+    meta: OperationMeta,
+    /// The effective safety: the call's options, the client's policy, the generated one.
+    safety: RetrySafety,
+    budget: Budget,
+    /// Whether the call carries a token (a 401 then means the token was refused).
+    authenticated: bool,
+    /// A failure the hooks can report to progenitor only as text, kept typed.
+    failure: Mutex<Option<Error>>,
+    /// Spotnana's error body of the last error answer (what the typed body of a documented
+    /// error status is converted from).
+    error_body: Mutex<Option<ApiErrorBody>>,
+}
+
+impl Call {
+    fn context(&self) -> ResponseContext {
+        ResponseContext {
+            operation: Some(self.meta.operation_id),
+            path: Some(self.meta.path),
+            safety: Some(self.safety),
+        }
     }
+
+    /// An error status the call ended with; a 401 of an authenticated call is one a fresh
+    /// token did not fix.
+    fn answered(&self, status: reqwest::StatusCode, documented: bool) -> Error {
+        let context = self.context();
+        let body = lock(&self.error_body).take();
+        if status == reqwest::StatusCode::UNAUTHORIZED && self.authenticated {
+            Error::Authentication {
+                context,
+                status: Some(status),
+                reason: "the access token was rejected, also after a refresh".into(),
+                body,
+            }
+        } else {
+            Error::Status {
+                context,
+                status,
+                body,
+                documented,
+            }
+        }
+    }
+
+    /// The call's failure as [`Error`]: the typed one a hook kept, else the conversion of
+    /// what the generated code returned.
+    fn error<E>(&self, error: progenitor_client::Error<E>) -> Error {
+        use progenitor_client::Error as P;
+        if let Some(kept) = lock(&self.failure).take() {
+            return kept;
+        }
+        let context = self.context();
+        match error {
+            P::InvalidRequest(s) => Error::InvalidRequest(s),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                Error::from_transport(e, &context)
+            }
+            P::ErrorResponse(value) => self.answered(value.status(), true),
+            P::UnexpectedResponse(response) => self.answered(response.status(), false),
+            P::InvalidResponsePayload(bytes, e) => Error::decode(&bytes, &e),
+            P::Custom(message) => Error::Other(message),
+        }
+    }
+}
+
+/// A lock that a panic elsewhere cannot poison for good (plain assignments only).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Runtime {
     pub(crate) fn new(shared: Shared) -> Self {
-        Self(Arc::new(shared))
+        Self {
+            shared: Arc::new(shared),
+            options: None,
+        }
+    }
+
+    /// This runtime with `options` applied to every call through it.
+    pub(crate) fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            options: Some(Arc::new(options)),
+        }
     }
 
     /// The counters of this runtime.
     pub fn metrics(&self) -> &Metrics {
-        &self.0.metrics
+        &self.shared.metrics
+    }
+
+    fn policy(&self) -> &RetryPolicy {
+        self.options
+            .as_ref()
+            .and_then(|o| o.retry.as_ref())
+            .unwrap_or(&self.shared.retry)
+    }
+
+    fn begin(&self, module: &str, rust_name: &'static str) -> Call {
+        let meta = if module == "auth" && rust_name == TOKEN_RUST_NAME {
+            TOKEN_OPERATION
+        } else {
+            logging::operation(module, rust_name).unwrap_or(OperationMeta {
+                operation_id: rust_name,
+                method: "?",
+                path: "?",
+                safety: RetrySafety::Unsafe,
+            })
+        };
+        let options = self.options.as_deref();
+        let safety = options
+            .and_then(|o| o.safety)
+            .or_else(|| self.policy().safety.get(meta.operation_id).copied())
+            .unwrap_or(meta.safety);
+        Call {
+            meta,
+            safety,
+            authenticated: self.authenticates(module, rust_name),
+            budget: Budget {
+                started: Instant::now(),
+                request_timeout: options.and_then(|o| o.request_timeout).or(self.shared.request_timeout),
+                deadline: options.and_then(|o| o.deadline).or(self.shared.deadline),
+            },
+            failure: Mutex::new(None),
+            error_body: Mutex::new(None),
+        }
+    }
+
+    /// Runs the body of the generated method `rust_name` of the API `module` as one call:
+    /// the hooks it reaches share the call's clock, safety and failures, and any failure
+    /// comes out as [`Error`]. Generated code calls this; callers call the methods.
+    #[doc(hidden)]
+    pub async fn call<T, E>(
+        &self,
+        module: &'static str,
+        rust_name: &'static str,
+        body: impl Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+    ) -> Result<progenitor_client::ResponseValue<T>, Error> {
+        let call = Arc::new(self.begin(module, rust_name));
+        let result = CALL.scope(Arc::clone(&call), body).await;
+        result.map_err(|e| call.error(e))
+    }
+
+    /// The call the hooks run in (one of its own if a hook runs outside [`Runtime::call`]).
+    fn current(&self, module: &str, rust_name: &'static str) -> Arc<Call> {
+        CALL.try_with(Arc::clone)
+            .unwrap_or_else(|_| Arc::new(self.begin(module, rust_name)))
     }
 
     fn authenticates(&self, module: &str, rust_name: &str) -> bool {
-        self.0.tokens.is_some() && !(module == "auth" && rust_name == TOKEN_RUST_NAME)
+        self.shared.tokens.is_some() && !(module == "auth" && rust_name == TOKEN_RUST_NAME)
     }
 
-    /// The `pre` hook: identify the client, bound the attempt, attach the token.
+    fn fetcher(&self, budget: Budget) -> Fetcher<'_> {
+        Fetcher {
+            base_url: &self.shared.base_url,
+            http: self.shared.token_http.as_ref(),
+            policy: &self.shared.retry,
+            budget,
+            metrics: &self.shared.metrics,
+        }
+    }
+
+    /// The `pre` hook: identify the client, add the call's headers, attach the token.
     pub(crate) async fn pre<E>(
         &self,
         module: &'static str,
         request: &mut reqwest::Request,
         info: &progenitor_client::OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        request
-            .headers_mut()
-            .insert(USER_AGENT, HeaderValue::from_static(crate::config::USER_AGENT));
-        if let (Some(tokens), true) = (&self.0.tokens, self.authenticates(module, info.operation_id)) {
-            let token = tokens
-                .token(&self.0)
-                .await
-                .map_err(|reason| progenitor_client::Error::Custom(format!("{AUTH_TAG}{reason}")))?;
-            let header = bearer(&token).ok_or_else(|| {
-                progenitor_client::Error::Custom(format!("{AUTH_TAG}the access token is not a valid header value"))
-            })?;
-            request.headers_mut().insert(AUTHORIZATION, header);
+        let call = self.current(module, info.operation_id);
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, HeaderValue::from_static(crate::config::USER_AGENT));
+        if let Some(options) = &self.options {
+            for (name, value) in &options.headers {
+                headers.append(name, value.clone());
+            }
         }
+        let Some(tokens) = self
+            .shared
+            .tokens
+            .as_ref()
+            .filter(|_| self.authenticates(module, info.operation_id))
+        else {
+            return Ok(());
+        };
+        let token = tokens.token(&self.fetcher(call.budget)).await;
+        let header = token.map(|t| bearer(&t)).map_err(|error| {
+            let message = error.to_string();
+            *lock(&call.failure) = Some(Error::Token {
+                context: call.context(),
+                error,
+            });
+            progenitor_client::Error::Custom(message)
+        })?;
+        let header = header
+            .ok_or_else(|| progenitor_client::Error::Custom("the access token is not a valid header value".into()))?;
+        request.headers_mut().insert(AUTHORIZATION, header);
         Ok(())
     }
 
-    /// The `exec` hook: send, log each attempt, retry what the policy allows, and replace a
-    /// rejected token once.
+    /// The `exec` hook: send (see [`send::send`]), and replace a rejected token once.
     pub(crate) async fn exec(
         &self,
         http: &reqwest::Client,
@@ -189,126 +275,50 @@ impl Runtime {
         request: reqwest::Request,
         info: &progenitor_client::OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let shared = &*self.0;
-        let meta = if module == "auth" && info.operation_id == TOKEN_RUST_NAME {
-            TOKEN_OPERATION
-        } else {
-            logging::operation(module, info.operation_id).unwrap_or(OperationMeta {
-                operation_id: info.operation_id,
-                method: "?",
-                path: "?",
-            })
+        let call = self.current(module, info.operation_id);
+        let shared = &*self.shared;
+        let exchange = Exchange {
+            meta: &call.meta,
+            safety: call.safety,
+            policy: self.policy(),
+            budget: call.budget,
+            kind: Kind::Api,
+            metrics: &shared.metrics,
         };
-        let retry_allowed = shared.retry.may_retry(request.method());
-        let authenticates = self.authenticates(module, info.operation_id);
-        let marker = HeaderValue::from_str(&format!("{module} {}", info.operation_id)).ok();
-        let started = Instant::now();
-        let mut delays = shared.retry.delays();
-        let mut attempt: u32 = 0;
-        let mut backoff_attempts: u32 = 0;
-        let mut refreshed = false;
-        let mut next = Some(request);
-        loop {
-            let Some(mut request) = next.take() else {
-                unreachable!("every `continue` sets the next request")
-            };
-            attempt += 1;
-            backoff_attempts += 1;
-            if attempt > 1 {
-                shared.metrics.retries.fetch_add(1, Ordering::Relaxed);
-            }
-            shared.metrics.attempts.fetch_add(1, Ordering::Relaxed);
-            // Streaming bodies (multipart) cannot be cloned: such a request gets one attempt.
-            let spare = request.try_clone();
-            if let Some(timeout) = shared.attempt_timeout(started) {
-                let own = request.timeout().copied();
-                *request.timeout_mut() = Some(own.map_or(timeout, |t| t.min(timeout)));
-            }
-            let used_token = request.headers().get(AUTHORIZATION).cloned();
-            let sent = Instant::now();
-            let result = http.execute(request).await;
-            let latency = sent.elapsed();
-            let may_retry = retry_allowed && spare.is_some() && backoff_attempts < shared.retry.max_attempts;
-
-            let mut response = match result {
-                Err(e) => {
-                    let kind = transport_failure(&e);
-                    logging::attempt(&meta, attempt, None, latency, None, Some(kind));
-                    if may_retry
-                        && crate::retry::is_retryable_transport(&e)
-                        && shared.wait(delays.next(), started).await
-                    {
-                        next = spare;
-                        continue;
+        let used_token = request.headers().get(AUTHORIZATION).and_then(token_of);
+        let mut attempt = 0;
+        let mut sent = send::send(http, request, &exchange, &mut attempt).await?;
+        if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED
+            && self.authenticates(module, info.operation_id)
+            && let (Some(rejected), Some(tokens)) = (&used_token, &shared.tokens)
+        {
+            shared.metrics.auth_failure();
+            let meta = &call.meta;
+            if let Some(mut spare) = sent.spare.take() {
+                tracing::warn!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected (401): fetching a new one and retrying once");
+                match tokens.replace(&self.fetcher(call.budget), rejected).await {
+                    Ok(token) => {
+                        if let Some(header) = bearer(&token) {
+                            spare.headers_mut().insert(AUTHORIZATION, header);
+                            sent = send::send(http, spare, &exchange, &mut attempt).await?;
+                            if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED {
+                                shared.metrics.auth_failure();
+                                tracing::error!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected again after a refresh");
+                            }
+                        }
                     }
-                    return Err(e);
-                }
-                Ok(response) => response,
-            };
-            let status = response.status();
-            if let Some(marker) = &marker {
-                response.headers_mut().insert(OPERATION_HEADER, marker.clone());
-            }
-            let mut debug_identifier = None;
-            if status.is_client_error() || status.is_server_error() {
-                let context = ResponseContext {
-                    operation: Some(meta.operation_id),
-                    path: Some(meta.path),
-                };
-                response = match buffer_error(response, context).await {
-                    Ok((response, body)) => {
-                        debug_identifier = body.and_then(|b| b.debug_identifier);
-                        response
+                    // Already logged; the call fails with the token error, not the 401.
+                    Err(error) => {
+                        *lock(&call.failure) = Some(Error::Token {
+                            context: call.context(),
+                            error,
+                        });
                     }
-                    Err(e) => {
-                        logging::attempt(&meta, attempt, Some(status.as_u16()), latency, None, Some("body"));
-                        return Err(e);
-                    }
-                };
-            }
-            logging::attempt(
-                &meta,
-                attempt,
-                Some(status.as_u16()),
-                latency,
-                debug_identifier.as_deref(),
-                None,
-            );
-
-            if status == reqwest::StatusCode::UNAUTHORIZED && authenticates && used_token.is_some() {
-                shared.metrics.auth_failure();
-                if !refreshed && let (Some(spare), Some(tokens)) = (spare, &shared.tokens) {
-                    refreshed = true;
-                    tracing::warn!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected (401): fetching a new one and retrying once");
-                    let rejected = used_token.as_ref().and_then(token_of);
-                    let replaced = match &rejected {
-                        Some(rejected) => tokens.replace(shared, rejected).await,
-                        None => tokens.token(shared).await,
-                    };
-                    if let Ok(token) = replaced
-                        && let Some(header) = bearer(&token)
-                    {
-                        let mut spare = spare;
-                        spare.headers_mut().insert(AUTHORIZATION, header);
-                        next = Some(spare);
-                        continue;
-                    }
-                    // The refresh failed (already logged): the 401 stands.
-                    return Ok(response);
-                }
-                tracing::error!(target: "spotnana", operation = meta.operation_id, path = meta.path, debug_identifier = debug_identifier.as_deref().unwrap_or(""), "the access token was rejected again after a refresh");
-                return Ok(response);
-            }
-
-            if may_retry && crate::retry::is_retryable_status(status) {
-                let retry_after = crate::retry::retry_after(response.headers());
-                if shared.wait(shared.next_delay(retry_after, &mut delays), started).await {
-                    next = spare;
-                    continue;
                 }
             }
-            return Ok(response);
         }
+        *lock(&call.error_body) = sent.error_body;
+        Ok(sent.response)
     }
 }
 
@@ -322,34 +332,6 @@ fn bearer(token: &Secret) -> Option<HeaderValue> {
 
 fn token_of(header: &HeaderValue) -> Option<Secret> {
     header.to_str().ok()?.strip_prefix("Bearer ").map(Secret::new)
-}
-
-/// Reads an error response's body (small, by nature) to log Spotnana's `debugIdentifier`,
-/// then hands on an identical response with the parse attached, so the error conversion
-/// does not depend on the generated code having kept the body.
-async fn buffer_error(
-    response: reqwest::Response,
-    context: ResponseContext,
-) -> reqwest::Result<(reqwest::Response, Option<ApiErrorBody>)> {
-    use reqwest::ResponseBuilderExt as _;
-    let status = response.status();
-    let version = response.version();
-    let url = response.url().clone();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await?;
-    let body = ApiErrorBody::from_slice(&bytes);
-    let mut builder = http::Response::builder().status(status).version(version).url(url);
-    if let Some(h) = builder.headers_mut() {
-        *h = headers;
-    }
-    let mut rebuilt = builder
-        .body(bytes)
-        .expect("status, version and headers come from a valid response");
-    rebuilt.extensions_mut().insert(Buffered {
-        context,
-        body: body.clone(),
-    });
-    Ok((reqwest::Response::from(rebuilt), body))
 }
 
 /// Implements progenitor's `ClientHooks` for an API module's `Client`, delegating to its

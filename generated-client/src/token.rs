@@ -10,10 +10,11 @@
 //! refresh fails the still-valid token is used until it expires (the failure is logged).
 
 use crate::config::Credentials;
-use crate::error::ApiErrorBody;
+use crate::error::TokenError;
 use crate::logging::{self, OperationMeta};
-use crate::runtime::Shared;
+use crate::retry::{RetryPolicy, RetrySafety};
 use crate::secret::Secret;
+use crate::send::{self, Budget, Exchange, Kind, Metrics};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -22,6 +23,8 @@ pub(crate) const TOKEN_OPERATION: OperationMeta = OperationMeta {
     operation_id: "fetchOauth2Token",
     method: "POST",
     path: "/v2/auth/oauth2-token",
+    // Asking twice for a token has no effect beyond a second token.
+    safety: RetrySafety::Safe,
 };
 
 /// The `operation_id` progenitor gives the token endpoint (its method name).
@@ -35,6 +38,21 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
 /// next refresh is tried (so that a failing endpoint is not asked on every call).
 const REFRESH_PAUSE: Duration = Duration::from_secs(5);
 
+/// The timeout of one token request when the client has no per-request timeout: a hung
+/// token endpoint must not hold every call waiting for the token forever.
+const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a token request needs from the runtime: where, over which client, with which
+/// retries, within the budget of the call that asks.
+pub(crate) struct Fetcher<'a> {
+    pub base_url: &'a str,
+    /// `None` when the no-redirect client of the token request could not be built.
+    pub http: Option<&'a reqwest::Client>,
+    pub policy: &'a RetryPolicy,
+    pub budget: Budget,
+    pub metrics: &'a Metrics,
+}
+
 #[derive(Clone)]
 struct Cached {
     token: Secret,
@@ -47,7 +65,7 @@ struct Cached {
 struct State {
     cached: Option<Cached>,
     /// The last failed fetch: when it ended, and why.
-    failure: Option<(Instant, String)>,
+    failure: Option<(Instant, TokenError)>,
 }
 
 /// The token cache of one [`crate::Spotnana`] (shared by all its API clients and clones).
@@ -113,7 +131,7 @@ impl TokenSource {
     /// A token, fetching one if the cached one is due for replacement. Inside the refresh
     /// margin the cached token is still valid: callers other than the one refreshing keep
     /// using it, and so does the refreshing caller if the refresh fails.
-    pub(crate) async fn token(&self, shared: &Shared) -> Result<Secret, String> {
+    pub(crate) async fn token(&self, fetcher: &Fetcher<'_>) -> Result<Secret, TokenError> {
         let asked = Instant::now();
         let valid = {
             let state = self.state();
@@ -142,14 +160,14 @@ impl TokenSource {
             {
                 return Ok(cached.token.clone());
             }
-            return match self.fetch_into(shared).await {
+            return match self.fetch_into(fetcher).await {
                 Ok(token) => Ok(token),
                 // Still valid: use it; once expired, the failure is the answer.
                 Err(_) if Instant::now() < valid.expires_at => Ok(valid.token),
                 Err(reason) => Err(reason),
             };
         }
-        let _fetching = self.fetching.lock().await;
+        let _fetching = locked(fetcher, &self.fetching).await?;
         {
             let state = self.state();
             if let Some(cached) = &state.cached
@@ -164,14 +182,14 @@ impl TokenSource {
                 return Err(reason.clone());
             }
         }
-        self.fetch_into(shared).await
+        self.fetch_into(fetcher).await
     }
 
     /// A token other than `rejected` (which got a 401): the cached one if another caller
     /// already replaced it, else a new one.
-    pub(crate) async fn replace(&self, shared: &Shared, rejected: &Secret) -> Result<Secret, String> {
+    pub(crate) async fn replace(&self, fetcher: &Fetcher<'_>, rejected: &Secret) -> Result<Secret, TokenError> {
         let asked = Instant::now();
-        let _fetching = self.fetching.lock().await;
+        let _fetching = locked(fetcher, &self.fetching).await?;
         {
             let mut state = self.state();
             if let Some(cached) = &state.cached
@@ -191,12 +209,12 @@ impl TokenSource {
             }
             state.cached = None;
         }
-        self.fetch_into(shared).await
+        self.fetch_into(fetcher).await
     }
 
     /// Fetches a token and records the outcome; the caller holds `fetching`.
-    async fn fetch_into(&self, shared: &Shared) -> Result<Secret, String> {
-        match self.fetch(shared).await {
+    async fn fetch_into(&self, fetcher: &Fetcher<'_>) -> Result<Secret, TokenError> {
+        match self.fetch(fetcher).await {
             Ok(cached) => {
                 let token = cached.token.clone();
                 let mut state = self.state();
@@ -204,123 +222,212 @@ impl TokenSource {
                 state.failure = None;
                 Ok(token)
             }
-            Err(reason) => {
-                self.state().failure = Some((Instant::now(), reason.clone()));
+            Err(error) => {
+                self.state().failure = Some((Instant::now(), error.clone()));
                 // Logged after the lock is released: a slow subscriber must not hold callers.
-                shared.metrics.auth_failure();
-                tracing::error!(target: "spotnana", operation = TOKEN_OPERATION.operation_id, reason = %reason, "could not obtain an access token");
-                Err(reason)
+                fetcher.metrics.auth_failure();
+                tracing::error!(target: "spotnana", operation = TOKEN_OPERATION.operation_id, reason = %error, "could not obtain an access token");
+                Err(error)
             }
         }
     }
 
-    /// One token request, retried on transport errors and retryable statuses (asking for a
-    /// token twice has no effect beyond the token).
-    async fn fetch(&self, shared: &Shared) -> Result<Cached, String> {
-        let url = format!("{}{}", shared.base_url, TOKEN_OPERATION.path);
+    /// One token request, sent again as the retry policy allows (see [`send::send`]).
+    async fn fetch(&self, fetcher: &Fetcher<'_>) -> Result<Cached, TokenError> {
+        let Some(http) = fetcher.http else {
+            return Err(TokenError::new(
+                "the HTTP client of the token request could not be built",
+                false,
+            ));
+        };
         let credentials = self.credentials.read().unwrap_or_else(|e| e.into_inner()).clone();
         let form = [
             ("client_id", credentials.client_id.as_str()),
             ("client_secret", credentials.client_secret.expose()),
             ("grant_type", "client_credentials"),
         ];
-        let policy = &shared.retry;
-        let mut delays = policy.delays();
-        let started = Instant::now();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let Some(http) = &shared.token_http else {
-                return Err("the HTTP client of the token request could not be built".into());
-            };
-            shared.metrics.token_request();
-            let mut request = http
-                .post(&url)
-                .header(reqwest::header::USER_AGENT, crate::config::USER_AGENT)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .form(&form);
-            if let Some(timeout) = shared.attempt_timeout(started) {
-                request = request.timeout(timeout);
-            }
-            let sent = Instant::now();
-            let result = request.send().await;
-            let latency = sent.elapsed();
-            let last = attempt >= policy.max_attempts;
-            match result {
-                Err(e) => {
-                    let kind = crate::runtime::transport_failure(&e);
-                    logging::attempt(&TOKEN_OPERATION, attempt, None, latency, None, Some(kind));
-                    if last || !crate::retry::is_retryable_transport(&e) {
-                        return Err(format!("token request failed after {attempt} attempt(s): {kind}"));
-                    }
-                    if !shared.wait(delays.next(), started).await {
-                        return Err(format!("token request failed: {kind}; no time left to retry"));
-                    }
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = crate::retry::retry_after(response.headers());
-                    if status.is_success() {
-                        logging::attempt(&TOKEN_OPERATION, attempt, Some(status.as_u16()), latency, None, None);
-                        let bytes = response.bytes().await.map_err(|e| {
-                            format!(
-                                "reading the token response failed: {}",
-                                crate::runtime::transport_failure(&e)
-                            )
-                        })?;
-                        // Never quote this body: it is the token.
-                        let parsed: TokenResponse = serde_json::from_slice(&bytes)
-                            .map_err(|e| format!("the token response did not decode ({:?} error)", e.classify()))?;
-                        if let Some(kind) = &parsed.token_type
-                            && !kind.eq_ignore_ascii_case("bearer")
-                        {
-                            return Err(format!(
-                                "the token endpoint issued a {kind:?} token, not a bearer token"
-                            ));
-                        }
-                        if parsed.access_token.is_empty() {
-                            return Err("the token endpoint issued an empty access token".into());
-                        }
-                        let lifetime = parsed
-                            .expires_in
-                            .and_then(|s| u64::try_from(s).ok())
-                            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-                        // A token living no longer than twice the margin is replaced half way
-                        // through its life, not on every call.
-                        let margin = self.margin.min(lifetime / 2);
-                        return Ok(Cached {
-                            token: Secret::new(parsed.access_token),
-                            refresh_at: sent + (lifetime - margin),
-                            expires_at: sent + lifetime,
-                        });
-                    }
-                    let body = response.bytes().await.ok().and_then(|b| ApiErrorBody::from_slice(&b));
-                    let debug_identifier = body.as_ref().and_then(|b| b.debug_identifier.clone());
-                    logging::attempt(
-                        &TOKEN_OPERATION,
-                        attempt,
-                        Some(status.as_u16()),
-                        latency,
-                        debug_identifier.as_deref(),
-                        None,
-                    );
-                    if !last && crate::retry::is_retryable_status(status) {
-                        // The same cap as API calls: a longer `Retry-After` ends the retries.
-                        let delay = shared.next_delay(retry_after, &mut delays);
-                        if shared.wait(delay, started).await {
-                            continue;
-                        }
-                    }
-                    let codes = body.as_ref().map(ApiErrorBody::codes).filter(|c| !c.is_empty());
-                    return Err(format!(
-                        "the token endpoint answered HTTP {status}{}{}",
-                        codes.map(|c| format!(" ({c})")).unwrap_or_default(),
-                        debug_identifier
-                            .map(|d| format!(", debugIdentifier {d}"))
-                            .unwrap_or_default(),
-                    ));
-                }
-            }
+        let request = http
+            .post(format!("{}{}", fetcher.base_url, TOKEN_OPERATION.path))
+            .header(reqwest::header::USER_AGENT, crate::config::USER_AGENT)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&form)
+            .build()
+            .map_err(|e| {
+                TokenError::new(
+                    format!("the token request could not be built ({})", logging::failure_kind(&e)),
+                    false,
+                )
+            })?;
+        let exchange = Exchange {
+            meta: &TOKEN_OPERATION,
+            safety: TOKEN_OPERATION.safety,
+            policy: fetcher.policy,
+            budget: Budget {
+                request_timeout: fetcher.budget.request_timeout.or(Some(TOKEN_REQUEST_TIMEOUT)),
+                ..fetcher.budget
+            },
+            kind: Kind::Token,
+            metrics: fetcher.metrics,
+        };
+        let asked = Instant::now();
+        let mut attempts = 0;
+        let sent = send::send(http, request, &exchange, &mut attempts).await.map_err(|e| {
+            TokenError::new(
+                format!(
+                    "the token request failed after {attempts} attempt(s): {}",
+                    logging::failure_kind(&e)
+                ),
+                true,
+            )
+        })?;
+        let status = sent.response.status();
+        if !status.is_success() {
+            return Err(TokenError::answered(status, sent.error_body));
         }
+        let bytes = sent.response.bytes().await.map_err(|e| {
+            TokenError::new(
+                format!("reading the token response failed: {}", logging::failure_kind(&e)),
+                true,
+            )
+        })?;
+        // Never quote this body: it is the token.
+        let parsed: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            TokenError::new(
+                format!("the token response did not decode ({:?} error)", e.classify()),
+                false,
+            )
+        })?;
+        if let Some(kind) = &parsed.token_type
+            && !kind.eq_ignore_ascii_case("bearer")
+        {
+            return Err(TokenError::new(
+                format!("the token endpoint issued a {kind:?} token, not a bearer token"),
+                false,
+            ));
+        }
+        if parsed.access_token.is_empty() {
+            return Err(TokenError::new(
+                "the token endpoint issued an empty access token",
+                false,
+            ));
+        }
+        let lifetime = parsed
+            .expires_in
+            .and_then(|s| u64::try_from(s).ok())
+            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+        // A token living no longer than twice the margin is replaced half way through its
+        // life, not on every call. Counted from before the first attempt: the safe side.
+        let margin = self.margin.min(lifetime / 2);
+        Ok(Cached {
+            token: Secret::new(parsed.access_token),
+            refresh_at: asked + (lifetime - margin),
+            expires_at: asked + lifetime,
+        })
+    }
+}
+
+/// The fetch lock, waited for no longer than the asking call's deadline allows.
+async fn locked<'a>(
+    fetcher: &Fetcher<'_>,
+    lock: &'a tokio::sync::Mutex<()>,
+) -> Result<tokio::sync::MutexGuard<'a, ()>, TokenError> {
+    fetcher
+        .budget
+        .within(lock.lock())
+        .await
+        .ok_or_else(|| TokenError::new("the call's deadline passed while another call fetched the token", true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> TokenSource {
+        let credentials = Credentials {
+            client_id: "id".into(),
+            client_secret: Secret::new("secret".to_string()),
+        };
+        TokenSource::new(credentials, Duration::from_secs(60))
+    }
+
+    /// A fetcher whose token requests cannot be sent (no HTTP client): a fetch fails at once,
+    /// and counts an authentication failure.
+    fn fetcher<'a>(policy: &'a RetryPolicy, metrics: &'a Metrics, deadline: Option<u64>) -> Fetcher<'a> {
+        Fetcher {
+            base_url: "http://127.0.0.1:9",
+            http: None,
+            policy,
+            budget: Budget {
+                started: Instant::now(),
+                request_timeout: None,
+                deadline: deadline.map(Duration::from_secs),
+            },
+            metrics,
+        }
+    }
+
+    fn cache(source: &TokenSource, token: &str, due_in: i64, expires_in: u64) {
+        let now = Instant::now();
+        let refresh_at = if due_in >= 0 {
+            now + Duration::from_secs(due_in as u64)
+        } else {
+            now - Duration::from_secs(due_in.unsigned_abs())
+        };
+        source.state().cached = Some(Cached {
+            token: Secret::new(token.to_string()),
+            refresh_at,
+            expires_at: now + Duration::from_secs(expires_in),
+        });
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_waiting_for_another_fetch_gives_up_at_its_deadline() {
+        let (source, policy, metrics) = (source(), RetryPolicy::default(), Metrics::default());
+        let _other = source.fetching.lock().await;
+        let started = Instant::now();
+        let error = source.token(&fetcher(&policy, &metrics, Some(3))).await.unwrap_err();
+        assert!(error.is_transient(), "{error}");
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_valid_token_is_served_while_another_caller_refreshes_it() {
+        let (source, policy, metrics) = (source(), RetryPolicy::default(), Metrics::default());
+        cache(&source, "still-valid", -1, 30);
+        let _other = source.fetching.lock().await;
+        let started = Instant::now();
+        let token = source.token(&fetcher(&policy, &metrics, None)).await.unwrap();
+        assert_eq!(token.expose(), "still-valid");
+        assert_eq!(started.elapsed(), Duration::ZERO, "no wait for the refresh");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_refresh_falls_back_to_the_valid_token_and_pauses_before_the_next() {
+        let (source, policy, metrics) = (source(), RetryPolicy::default(), Metrics::default());
+        cache(&source, "still-valid", -1, 30);
+        let fetcher = fetcher(&policy, &metrics, None);
+        assert_eq!(source.token(&fetcher).await.unwrap().expose(), "still-valid");
+        assert_eq!(metrics.auth_failures(), 1, "the refresh was tried, and failed");
+        assert_eq!(source.token(&fetcher).await.unwrap().expose(), "still-valid");
+        assert_eq!(metrics.auth_failures(), 1, "not tried again within the pause");
+        tokio::time::sleep(REFRESH_PAUSE).await;
+        assert_eq!(source.token(&fetcher).await.unwrap().expose(), "still-valid");
+        assert_eq!(metrics.auth_failures(), 2, "tried again after the pause");
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        assert!(
+            source.token(&fetcher).await.is_err(),
+            "expired: the failure is the answer"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rejected_token_is_never_served_again() {
+        let (source, policy, metrics) = (source(), RetryPolicy::default(), Metrics::default());
+        cache(&source, "rejected", 600, 1200);
+        let fetcher = fetcher(&policy, &metrics, None);
+        let rejected = Secret::new("rejected".to_string());
+        assert!(source.replace(&fetcher, &rejected).await.is_err());
+        assert!(source.state().cached.is_none());
+        assert!(source.token(&fetcher).await.is_err(), "not the rejected token");
     }
 }

@@ -104,7 +104,7 @@ async fn a_body_less_success_documented_beside_a_body_is_ok_with_none() {
 }
 
 #[tokio::test]
-async fn a_body_less_error_documented_beside_typed_ones_is_an_error_response() {
+async fn a_body_less_error_documented_beside_typed_ones_is_a_documented_status() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
     Mock::given(method("POST"))
@@ -125,13 +125,15 @@ async fn a_body_less_error_documented_beside_typed_ones_is_an_error_response() {
     let request = spotnana::auth::types::CreateApiUsersRequest::default();
 
     match auth.auth().create_api_user(&request).await {
-        Err(progenitor_client::Error::ErrorResponse(response)) => {
-            assert_eq!(response.status(), 409);
-            assert!(response.into_inner().is_none());
-        }
-        other => panic!("a documented 409 is a typed error response: {other:?}"),
+        Err(spotnana::Error::Status {
+            status,
+            documented: true,
+            body: None,
+            ..
+        }) => assert_eq!(status, 409),
+        other => panic!("a documented 409 is a documented error status: {other:?}"),
     }
-    let error: spotnana::Error = auth.auth().create_api_user(&request).await.unwrap_err().into();
+    let error = auth.auth().create_api_user(&request).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(error.debug_identifier(), Some("dbg-400"));
 }

@@ -37,13 +37,7 @@ async fn fifty_concurrent_calls_without_a_token_cause_one_token_request() {
     for _ in 0..50 {
         let spotnana = spotnana.clone();
         // Spawned: the generated futures, hooks included, must be Send.
-        calls.spawn(async move {
-            spotnana
-                .auth()
-                .get_api_users(None, None)
-                .await
-                .map_err(spotnana::Error::from)
-        });
+        calls.spawn(async move { spotnana.auth().get_api_users(None, None).await });
     }
     let mut ok = 0;
     while let Some(result) = calls.join_next().await {
@@ -141,7 +135,7 @@ async fn a_second_401_is_an_authentication_error() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     match &error {
         spotnana::Error::Authentication { status, context, .. } => {
             assert_eq!(status.map(|s| s.as_u16()), Some(401));
@@ -158,7 +152,7 @@ async fn a_second_401_is_an_authentication_error() {
 }
 
 #[tokio::test]
-async fn a_failing_token_endpoint_is_an_authentication_error_and_counted() {
+async fn a_failing_token_endpoint_is_a_typed_token_error_and_counted() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
@@ -175,14 +169,23 @@ async fn a_failing_token_endpoint_is_an_authentication_error_and_counted() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(3));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
-    let spotnana::Error::Authentication { reason, status, .. } = &error else {
-        panic!("expected an authentication error, got {error:?}");
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let spotnana::Error::Token { error: token, context } = &error else {
+        panic!("expected a token error, got {error:?}");
     };
-    assert_eq!(*status, None, "no API response: the token endpoint failed");
+    assert_eq!(token.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(token.debug_identifier(), Some("dbg-token"));
+    assert_eq!(token.body().unwrap().codes(), "INVALID_CLIENT");
     assert!(
-        reason.contains("403") && reason.contains("dbg-token") && reason.contains("INVALID_CLIENT"),
-        "{reason}"
+        !token.is_transient(),
+        "refused credentials do not get better by waiting"
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(context.operation, Some("getApiUsers"));
+    let shown = error.to_string();
+    assert!(
+        shown.contains("403") && shown.contains("dbg-token") && shown.contains("INVALID_CLIENT"),
+        "{shown}"
     );
     assert_eq!(spotnana.metrics().auth_failures(), 1);
 }
@@ -260,8 +263,11 @@ async fn a_huge_retry_after_from_the_token_endpoint_ends_the_retries_without_pan
         let Ok(outcome) = tokio::time::timeout(Duration::from_secs(10), call).await else {
             panic!("Retry-After {retry_after} held the call");
         };
-        let error: spotnana::Error = outcome.unwrap_err().into();
-        assert!(matches!(error, spotnana::Error::Authentication { .. }), "{error:?}");
+        let error = outcome.unwrap_err();
+        assert!(
+            matches!(&error, spotnana::Error::Token { error, .. } if error.is_transient()),
+            "{error:?}"
+        );
     }
 }
 
@@ -282,13 +288,8 @@ async fn the_token_request_follows_no_redirect() {
         .await;
 
     let spotnana = client(&server, fast_retry(1));
-    let err = spotnana
-        .auth()
-        .get_api_users(None, None)
-        .await
-        .map_err(spotnana::Error::from)
-        .unwrap_err();
-    assert!(matches!(err, spotnana::Error::Authentication { .. }), "{err:?}");
+    let err = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    assert!(matches!(err, spotnana::Error::Token { .. }), "{err:?}");
     assert_eq!(
         count(&server, "POST", "/elsewhere").await,
         0,
@@ -424,4 +425,104 @@ async fn the_client_secret_rotates_without_rebuilding_the_client() {
     spotnana.auth().get_api_users(None, None).await.unwrap();
     let anonymous = Spotnana::builder().base_url(server.uri()).build().unwrap();
     assert!(!anonymous.rotate_client_secret("unused"));
+}
+
+#[tokio::test]
+async fn a_token_endpoint_outage_is_retried_like_any_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    mount_token(&server, "after-outage", None).await;
+    get_api_users()
+        .and(header("authorization", "Bearer after-outage"))
+        .respond_with(api_users_ok())
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(3));
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    assert_eq!(spotnana.metrics().token_requests(), 3);
+    assert_eq!(spotnana.metrics().auth_failures(), 0, "the fetch succeeded in the end");
+
+    // One attempt fewer than the outage lasts: a transient token error.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(2));
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    assert!(error.is_retryable(), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_401s_cause_one_refresh() {
+    let server = MockServer::start().await;
+    mount_token(&server, "first", Some(1)).await;
+    mount_token(&server, "second", None).await;
+    get_api_users()
+        .and(header("authorization", "Bearer first"))
+        .respond_with(ResponseTemplate::new(401).set_delay(Duration::from_millis(100)))
+        .mount(&server)
+        .await;
+    get_api_users()
+        .and(header("authorization", "Bearer second"))
+        .respond_with(api_users_ok())
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(1));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let spotnana = spotnana.clone();
+        calls.spawn(async move { spotnana.auth().get_api_users(None, None).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call");
+    }
+    assert_eq!(
+        count(&server, "POST", TOKEN_PATH).await,
+        2,
+        "the first token, one replacement"
+    );
+    assert_eq!(spotnana.metrics().auth_failures(), 20, "each 401 counts");
+}
+
+#[tokio::test]
+async fn the_deadline_covers_the_token_step() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("slow", 3600))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    get_api_users().respond_with(api_users_ok()).mount(&server).await;
+    let spotnana = Spotnana::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(3))
+        .request_timeout(None)
+        .deadline(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = tokio::time::timeout(Duration::from_secs(4), spotnana.auth().get_api_users(None, None))
+        .await
+        .expect("the deadline ends the call")
+        .unwrap_err();
+    assert!(
+        matches!(&error, spotnana::Error::Token { error, .. } if error.is_transient()),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(count(&server, "GET", API_USERS_PATH).await, 0);
 }

@@ -48,6 +48,9 @@ fn pii_body(extra: serde_json::Value) -> serde_json::Value {
     body
 }
 
+/// A personal value with a quote in it, as serde quotes it in a decode error (`\"`).
+const QUOTED_PII: &str = "D\"Arcy jane.darcy@example.com";
+
 #[tokio::test]
 async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     let captured = Captured::default();
@@ -60,18 +63,16 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     let _guard = tracing::subscriber::set_default(subscriber);
     let mut shown = Vec::<String>::new();
 
-    // 1. The token endpoint fails: an authentication error, counted.
+    // 1. The token endpoint is down once (503, retried), then issues A, then B.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({
-            "debugIdentifier": "dbg-token-403", "errorMessages": [{"errorCode": "INVALID_CLIENT"}],
-            "client_secret": CLIENT_SECRET
+        .respond_with(ResponseTemplate::new(503).set_body_json(serde_json::json!({
+            "debugIdentifier": "dbg-token-503", "client_secret": CLIENT_SECRET
         })))
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    // 2. Then tokens A and B; A gets a 401, B works.
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body(TOKEN_A, 3600)))
@@ -83,16 +84,19 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body(TOKEN_B, 3600)))
         .mount(&server)
         .await;
+    // 2. A is rejected (401): one refresh to B.
     get_api_users()
         .and(header("authorization", format!("Bearer {TOKEN_A}").as_str()))
         .respond_with(ResponseTemplate::new(401))
         .mount(&server)
         .await;
-    // 3. With B: a 429, a 503, then a 404 whose body carries x-pii values, then a 200 whose
-    //    body does not decode and carries x-pii values.
+    // 3. With B: a 429 whose Retry-After is an HTTP date, a 503, then a 404 whose error
+    //    messages echo personal data; then a 200 whose body does not decode and carries
+    //    x-pii values with a quote in them.
     let with_b = || get_api_users().and(header("authorization", format!("Bearer {TOKEN_B}").as_str()));
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(1));
     with_b()
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", soon.as_str()))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -104,13 +108,21 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     with_b()
         .respond_with(ResponseTemplate::new(404).set_body_json(pii_body(serde_json::json!({
             "debugIdentifier": "dbg-404-pii",
-            "errorMessages": [{"errorCode": "USER_NOT_FOUND", "message": "no such user"}]
+            "errorMessages": [{
+                "errorCode": "USER_NOT_FOUND",
+                "message": format!("no user {} ({})", PII[0], PII[1]),
+                "errorDetail": QUOTED_PII
+            }]
         }))))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     with_b()
-        .respond_with(ResponseTemplate::new(200).set_body_json(pii_body(serde_json::json!({"apiUsers": "not-a-list"}))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pii_body(serde_json::json!({
+            "apiUsers": "not-a-list",
+            "email": QUOTED_PII,
+            "name": {"given": QUOTED_PII, "family1": PII[2]},
+        }))))
         .mount(&server)
         .await;
 
@@ -121,27 +133,49 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     shown.push(format!("{builder:?}"));
     let spotnana = builder.build().unwrap();
 
-    let token_failure = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
-    assert!(
-        matches!(token_failure, spotnana::Error::Authentication { .. }),
-        "{token_failure:?}"
-    );
-    // 401 with A → refresh to B → 429 → 503 → 404 with PII.
-    let not_found = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
+    // Token 503 → token A → 401 → token B → 429 (HTTP date) → 503 → 404 echoing PII.
+    let started = std::time::Instant::now();
+    let not_found = spotnana.auth().get_api_users(Some(7), None).await.unwrap_err();
     assert_eq!(not_found.status().map(|s| s.as_u16()), Some(404), "{not_found:?}");
     assert_eq!(not_found.debug_identifier(), Some("dbg-404-pii"));
-    let decode = spotnana::Error::from(spotnana.auth().get_api_users(Some(7), None).await.unwrap_err());
-    let spotnana::Error::Decode { excerpt, .. } = &decode else {
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(100),
+        "the HTTP-date Retry-After was waited"
+    );
+    let decode = spotnana.auth().get_api_users(Some(7), None).await.unwrap_err();
+    let spotnana::Error::Decode { excerpt, reason } = &decode else {
         panic!("expected a decode error, got {decode:?}");
     };
-    assert!(excerpt.contains("[redacted]"), "{excerpt}");
     assert!(
-        excerpt.contains("not-a-list"),
-        "the excerpt keeps what is not personal: {excerpt}"
+        excerpt.contains("[redacted]") && reason.contains("[redacted]"),
+        "{excerpt} / {reason}"
     );
-    assert_eq!(spotnana.metrics().auth_failures(), 2, "the token failure and the 401");
+    assert!(
+        reason.contains("expected"),
+        "the reason keeps what is not personal: {reason}"
+    );
+    assert!(excerpt.contains("not-a-list"), "so does the excerpt: {excerpt}");
+    assert_eq!(spotnana.metrics().auth_failures(), 1, "the 401");
+    assert_eq!(spotnana.metrics().token_requests(), 3, "503, A, B");
 
-    // 4. A second 401 after the refresh: an authentication error (fresh server: always 401).
+    // 4. Credentials refused: a typed token error.
+    let refused_server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({
+            "debugIdentifier": "dbg-token-403", "errorMessages": [{"errorCode": "INVALID_CLIENT", "message": CLIENT_SECRET}],
+            "client_secret": CLIENT_SECRET
+        })))
+        .mount(&refused_server)
+        .await;
+    let refused = client(&refused_server, fast_retry(2));
+    let token_failure = refused.auth().get_api_users(Some(7), None).await.unwrap_err();
+    assert!(
+        matches!(token_failure, spotnana::Error::Token { .. }),
+        "{token_failure:?}"
+    );
+
+    // 5. A second 401 after the refresh: an authentication error (fresh server: always 401).
     let denied_server = MockServer::start().await;
     mount_token(&denied_server, TOKEN_A, Some(1)).await;
     mount_token(&denied_server, TOKEN_B, None).await;
@@ -157,13 +191,13 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         .retry(fast_retry(2))
         .build()
         .unwrap();
-    let denied_error = spotnana::Error::from(denied.auth().get_api_users(None, None).await.unwrap_err());
+    let denied_error = denied.auth().get_api_users(None, None).await.unwrap_err();
     assert!(
         matches!(denied_error, spotnana::Error::Authentication { .. }),
         "{denied_error:?}"
     );
 
-    // 5. Webhooks: one rejected delivery, one with a bad secret.
+    // 6. Webhooks: one rejected delivery, one with a bad secret.
     let verifier = spotnana::WebhookVerifier::new(WEBHOOK_SECRET).unwrap();
     let mut headers = http::HeaderMap::new();
     headers.insert("x-spotnana-webhook-id", "msg_1".parse().unwrap());
@@ -183,6 +217,7 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     shown.push(format!("{spotnana:?}"));
     shown.push(format!("{:?}", spotnana.auth()));
     shown.push(format!("{denied:?}"));
+    shown.push(format!("{refused:?}"));
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // The log must have recorded the session (else the checks below prove nothing).
@@ -192,12 +227,14 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         "operation=\"fetchOauth2Token\"",
         "status=429",
         "status=503",
+        "status=403",
         "status=401",
         "status=404",
         "attempt=4",
         "latency_ms=",
         "debug_identifier=\"dbg-404-pii\"",
         "debug_identifier=\"dbg-token-403\"",
+        "debug_identifier=\"dbg-token-503\"",
         "could not obtain an access token",
         "webhook delivery rejected",
     ] {
@@ -210,6 +247,8 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         WEBHOOK_SECRET,
         WEBHOOK_KEY_B64,
         "limit=7",
+        "Arcy jane.darcy",
+        "jane.darcy@example.com",
     ];
     forbidden.extend(PII);
     for line in log.lines() {

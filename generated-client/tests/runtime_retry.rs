@@ -1,9 +1,11 @@
-//! Retries: 429 (honouring Retry-After), 503, connection errors; POST only when opted in.
+//! Retries: 429 (honouring Retry-After), 503, connection errors; an operation that is not
+//! safe to send twice only when it was not processed; per-client and per-call overrides.
 
 mod common;
 
 use common::*;
-use spotnana::RetryPolicy;
+use spotnana::{CallOptions, RetryPolicy, RetrySafety};
+use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -58,7 +60,7 @@ async fn a_persistent_503_is_retried_up_to_the_limit() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(3));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     assert!(
         matches!(error, spotnana::Error::Status { status, .. } if status.as_u16() == 503),
         "{error:?}"
@@ -79,7 +81,7 @@ async fn a_persistent_429_is_retried_up_to_the_limit() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
 }
 
@@ -95,7 +97,7 @@ async fn a_retry_after_beyond_the_limit_stops_the_retries() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     assert!(error.is_retryable());
     assert_eq!(count(&server, "GET", API_USERS_PATH).await, 1);
 }
@@ -112,7 +114,7 @@ async fn a_4xx_is_not_retried() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     let body = error.api_error().expect("typed error body");
     assert_eq!(body.error_messages[0].error_code.as_deref(), Some("NOT_FOUND"));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -125,7 +127,7 @@ fn create_body() -> spotnana::auth::types::CreateApiUsersRequest {
 }
 
 #[tokio::test]
-async fn a_post_is_not_retried_by_default() {
+async fn an_unsafe_operation_is_not_sent_again_after_a_503() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
     mount_sequence(
@@ -136,30 +138,27 @@ async fn a_post_is_not_retried_by_default() {
     )
     .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana::Error::from(spotnana.auth().create_api_user(&create_body()).await.unwrap_err());
+    let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(!error.is_retryable(), "a 503 to a create may have been processed");
     assert_eq!(count(&server, "POST", API_USERS_PATH).await, 1);
 }
 
 #[tokio::test]
-async fn a_post_is_retried_when_opted_in() {
+async fn an_unsafe_operation_is_sent_again_after_a_429() {
     let server = MockServer::start().await;
     mount_token(&server, "tok", None).await;
     mount_sequence(
         &server,
         "POST",
         vec![
-            ResponseTemplate::new(503),
             ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            ResponseTemplate::new(408),
         ],
         ResponseTemplate::new(200).set_body_json(serde_json::json!({"clientId": "new-client"})),
     )
     .await;
-    let policy = RetryPolicy {
-        retry_non_idempotent: true,
-        ..fast_retry(4)
-    };
-    let spotnana = client(&server, policy);
+    let spotnana = client(&server, fast_retry(4));
     let created = spotnana
         .auth()
         .create_api_user(&create_body())
@@ -167,23 +166,157 @@ async fn a_post_is_retried_when_opted_in() {
         .unwrap()
         .into_inner();
     assert_eq!(created.client_id.as_deref(), Some("new-client"));
-    assert_eq!(count(&server, "POST", API_USERS_PATH).await, 3);
+    assert_eq!(
+        count(&server, "POST", API_USERS_PATH).await,
+        3,
+        "429 and 408: not processed"
+    );
 }
 
 #[tokio::test]
-async fn connection_errors_are_retried_up_to_the_limit() {
-    // A port nobody listens on: bind, note the port, close.
+async fn a_timed_out_unsafe_operation_is_not_sent_again_and_its_outcome_is_unknown() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    Mock::given(method("POST"))
+        .and(path(API_USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let spotnana = spotnana::Spotnana::builder()
+        .base_url(server.uri())
+        .credentials(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retry(4))
+        .request_timeout(Some(Duration::from_millis(100)))
+        .build()
+        .unwrap();
+    let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
+    assert!(
+        matches!(&error, spotnana::Error::OutcomeUnknown { context, .. } if context.operation == Some("createApiUser")),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("may have been processed"), "{error}");
+    assert_eq!(count(&server, "POST", API_USERS_PATH).await, 1);
+}
+
+#[tokio::test]
+async fn the_client_and_the_call_can_declare_an_operation_safe() {
+    for per_call in [false, true] {
+        let server = MockServer::start().await;
+        mount_token(&server, "tok", None).await;
+        mount_sequence(
+            &server,
+            "POST",
+            vec![ResponseTemplate::new(503), ResponseTemplate::new(502)],
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"clientId": "new-client"})),
+        )
+        .await;
+        let spotnana = if per_call {
+            client(&server, fast_retry(4)).with_options(CallOptions::new().retry_safety(RetrySafety::Safe))
+        } else {
+            client(&server, fast_retry(4).with_safety("createApiUser", RetrySafety::Safe))
+        };
+        spotnana.auth().create_api_user(&create_body()).await.unwrap();
+        assert_eq!(count(&server, "POST", API_USERS_PATH).await, 3, "per call: {per_call}");
+    }
+}
+
+#[tokio::test]
+async fn a_call_can_turn_retries_off() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    get_api_users()
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(4));
+    let once = spotnana.with_options(CallOptions::new().retry(RetryPolicy::none()));
+    let error = once.auth().get_api_users(None, None).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+    assert_eq!(
+        count(&server, "GET", API_USERS_PATH).await,
+        1,
+        "retries off for this call"
+    );
+    spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    assert_eq!(
+        count(&server, "GET", API_USERS_PATH).await,
+        1 + 4,
+        "the client's calls still retry"
+    );
+}
+
+#[tokio::test]
+async fn a_call_carries_its_extra_headers_and_others_do_not() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    get_api_users().respond_with(api_users_ok()).mount(&server).await;
+    let spotnana = client(&server, fast_retry(1));
+    let options = CallOptions::new().header("x-correlation-id", "order-8812").unwrap();
+    spotnana
+        .with_options(options)
+        .auth()
+        .get_api_users(None, None)
+        .await
+        .unwrap();
+    spotnana.auth().get_api_users(None, None).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let carried: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path() == API_USERS_PATH)
+        .map(|r| {
+            r.headers
+                .get("x-correlation-id")
+                .map(|v| v.to_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(carried, [Some("order-8812".to_string()), None]);
+    assert!(CallOptions::new().header("bad name", "x").is_err());
+    assert!(CallOptions::new().header("x-ok", "line\nbreak").is_err());
+    let shown = format!("{:?}", CallOptions::new().header("x-api-key", "s3cr3t").unwrap());
+    assert!(shown.contains("x-api-key") && !shown.contains("s3cr3t"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_call_has_its_own_timeout() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    get_api_users()
+        .respond_with(api_users_ok().set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    // The client waits 30 s per request; this call 100 ms, once.
+    let spotnana = client(&server, fast_retry(4));
+    let quick = spotnana.with_options(
+        CallOptions::new()
+            .request_timeout(Duration::from_millis(100))
+            .retry(RetryPolicy::none()),
+    );
+    let started = std::time::Instant::now();
+    let error = quick.auth().get_api_users(None, None).await.unwrap_err();
+    assert!(matches!(error, spotnana::Error::Timeout(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    assert_eq!(count(&server, "GET", API_USERS_PATH).await, 1);
+}
+
+/// A client of a port nobody listens on (bound, noted, closed), retrying 3 times.
+fn unreachable_client() -> spotnana::Spotnana {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let spotnana = spotnana::Spotnana::builder()
+    spotnana::Spotnana::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry(fast_retry(3))
         .build()
-        .unwrap();
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+        .unwrap()
+}
+
+#[tokio::test]
+async fn connection_errors_are_retried_up_to_the_limit() {
+    let spotnana = unreachable_client();
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Transport(_)), "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(spotnana.metrics().attempts(), 3);
@@ -203,7 +336,34 @@ async fn a_slow_answer_is_a_timeout_error() {
         .request_timeout(Some(std::time::Duration::from_millis(50)))
         .build()
         .unwrap();
-    let error = spotnana::Error::from(spotnana.auth().get_api_users(None, None).await.unwrap_err());
+    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Timeout(_)), "{error:?}");
     assert_eq!(spotnana.metrics().attempts(), 2, "a timed-out GET is retried");
+}
+
+#[tokio::test]
+async fn an_unsafe_operation_that_never_connected_is_sent_again() {
+    let spotnana = unreachable_client();
+    let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
+    assert!(matches!(error, spotnana::Error::Transport(_)), "{error:?}");
+    assert_eq!(spotnana.metrics().attempts(), 3, "nothing was sent: safe to try again");
+}
+
+#[tokio::test]
+async fn responses_carry_only_what_the_server_sent() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    get_api_users()
+        .respond_with(api_users_ok().insert_header("x-server", "1"))
+        .mount(&server)
+        .await;
+    let spotnana = client(&server, fast_retry(1));
+    let response = spotnana.auth().get_api_users(None, None).await.unwrap();
+    assert!(response.headers().contains_key("x-server"));
+    let ours: Vec<_> = response
+        .headers()
+        .keys()
+        .filter(|name| name.as_str().starts_with("x-spotnana"))
+        .collect();
+    assert!(ours.is_empty(), "synthetic headers: {ours:?}");
 }

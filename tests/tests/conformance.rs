@@ -121,10 +121,8 @@ fn form(a: &Args, name: &str) -> Result<BTreeMap<String, Value>, String> {
         .collect())
 }
 
-fn outcome<T: serde::Serialize, E>(
-    result: Result<spotnana::air::ResponseValue<T>, spotnana::air::Error<E>>,
-) -> Decoded {
-    use spotnana::air::Error;
+fn outcome<T: serde::Serialize>(result: Result<spotnana::air::ResponseValue<T>, spotnana::Error>) -> Decoded {
+    use spotnana::Error;
     match result {
         Ok(value) => {
             let status = value.status().as_u16();
@@ -136,13 +134,10 @@ fn outcome<T: serde::Serialize, E>(
             };
             Decoded::Typed(status, back)
         }
-        Err(Error::ErrorResponse(value)) => Decoded::DocumentedError(value.status().as_u16()),
-        Err(Error::InvalidResponsePayload(_, e)) => Decoded::Invalid(e.to_string()),
-        Err(Error::UnexpectedResponse(response)) => Decoded::Unexpected(response.status().as_u16()),
-        Err(Error::InvalidRequest(e) | Error::Custom(e)) => Decoded::Failed(e),
-        Err(Error::CommunicationError(e) | Error::InvalidUpgrade(e) | Error::ResponseBodyError(e)) => {
-            Decoded::Failed(e.to_string())
-        }
+        Err(Error::Status { status, documented, .. }) if documented => Decoded::DocumentedError(status.as_u16()),
+        Err(Error::Status { status, .. }) => Decoded::Unexpected(status.as_u16()),
+        Err(Error::Decode { reason, .. }) => Decoded::Invalid(reason),
+        Err(e) => Decoded::Failed(e.to_string()),
     }
 }
 

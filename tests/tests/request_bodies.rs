@@ -115,7 +115,7 @@ async fn an_invalid_part_content_type_fails_before_sending() {
     let form = UploadDocumentForm::new(FilePart::new(b"%PDF".to_vec()).content_type("not a media type"));
     let error = spotnana.document().upload_document(form).await.unwrap_err();
     assert!(
-        matches!(&error, spotnana::document::Error::InvalidRequest(e) if e.contains("`file`")),
+        matches!(&error, spotnana::Error::InvalidRequest(e) if e.contains("`file`")),
         "{error:?}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());

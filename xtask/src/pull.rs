@@ -12,6 +12,9 @@ use std::io::IsTerminal;
 
 pub const DEFAULT_PORTAL: &str = "https://developer.spotnana.com";
 
+/// Where the portal publishes its API changelog.
+pub const CHANGELOG_PATH: &str = "releases/changelog.md";
+
 #[derive(clap::Args, Clone)]
 pub struct PortalArgs {
     /// Portal base: a URL or a directory laid out like the portal.
@@ -102,7 +105,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
 
 /// The heading of the portal's newest changelog entry.
 pub fn newest_changelog_entry(portal: &Portal) -> anyhow::Result<String> {
-    let path = crate::regenerate::CHANGELOG_PATH;
+    let path = CHANGELOG_PATH;
     let bytes = portal
         .fetch(path)
         .with_context(|| format!("changelog: fetching {}", portal.url(path)))?;

@@ -10,8 +10,6 @@ use spotnana_codegen::manifest::{Lock, Manifest};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-pub const CHANGELOG_PATH: &str = "releases/changelog.md";
-
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -35,9 +33,9 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
     let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
     let portal = args.portal.portal();
-    let changelog_url = portal.url(CHANGELOG_PATH);
+    let changelog_url = portal.url(crate::pull::CHANGELOG_PATH);
     let text = portal
-        .fetch(CHANGELOG_PATH)
+        .fetch(crate::pull::CHANGELOG_PATH)
         .with_context(|| format!("changelog: fetching {changelog_url}"))?;
     let text = String::from_utf8(text).with_context(|| format!("changelog: {changelog_url} is not UTF-8"))?;
     let entries = changelog::parse(&text).with_context(|| format!("changelog: {changelog_url}"))?;

@@ -18,7 +18,7 @@ pub fn fast_retry(max_attempts: u32) -> RetryPolicy {
         min_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
         max_retry_after: Duration::from_secs(2),
-        retry_non_idempotent: false,
+        ..RetryPolicy::default()
     }
 }
 
