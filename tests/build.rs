@@ -64,6 +64,7 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
     for (module, generated) in &set.apis {
         let file = syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{module}: {e}"));
         let forms = forms(&file);
+        let params = params_structs(&file);
         for item in &file.items {
             let syn::Item::Impl(block) = item else { continue };
             let is_client =
@@ -76,7 +77,7 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
                 if f.sig.asyncness.is_none() || !matches!(f.vis, syn::Visibility::Public(_)) {
                     continue;
                 }
-                let method = f.sig.ident.to_string();
+                let mut method = f.sig.ident.to_string();
                 let mut names = Vec::new();
                 let mut lets = String::new();
                 let mut args = Vec::new();
@@ -86,6 +87,21 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
                         panic!("{module}::{method}: unnamed parameter")
                     };
                     let name = ident.ident.to_string();
+                    // `<method>_with(…, params)`: the optional parameters are the struct's fields,
+                    // and the call is the operation's (`<method>`).
+                    if let Some((ty, fields)) = type_name(&pat.ty).and_then(|t| params.get_key_value(&t)) {
+                        lets.push_str(&format!("let mut p{i} = spotnana::{module}::{ty}::default();"));
+                        for field in fields {
+                            lets.push_str(&format!("p{i}.{field} = arg(a, {field:?})?;"));
+                            names.push(field.clone());
+                        }
+                        args.push(format!("p{i}"));
+                        let call = method
+                            .strip_suffix("_with")
+                            .unwrap_or_else(|| panic!("{module}::{method}: takes {ty}"));
+                        method = call.to_string();
+                        continue;
+                    }
                     if let Some(form) = type_name(&pat.ty).and_then(|t| forms.get(&t)) {
                         lets.push_str(&form.build(module, &format!("p{i}"), &name));
                         args.push(format!("p{i}"));
@@ -117,7 +133,8 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
                     functions,
                     "fn {function}<'a>(s: &'a spotnana::Spotnana, a: &'a Args) -> CallFuture<'a> {{ \
                      Box::pin(async move {{ {lets} let client = s.{module}(); \
-                     Ok(outcome(client.{method}({}).await)) }}) }}",
+                     Ok(outcome(client.{}({}).await)) }}) }}",
+                    f.sig.ident,
                     args.join(", ")
                 )
                 .unwrap();
@@ -283,6 +300,23 @@ fn forms(file: &syn::File) -> std::collections::BTreeMap<String, Form> {
         out.insert(ty, form);
     }
     out
+}
+
+/// The parameters structs of a generated file (see codegen's `params`): name → field names.
+fn params_structs(file: &syn::File) -> std::collections::BTreeMap<String, Vec<String>> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if s.ident.to_string().ends_with("Params") => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The last identifier of a type path (`UploadDocumentForm`, `crate::FilePart` → `FilePart`).

@@ -21,6 +21,8 @@ pub mod lossless;
 pub mod manifest;
 mod multipart;
 pub mod open_enums;
+mod paging;
+mod params;
 pub mod parse;
 mod plain;
 pub mod runtime_tables;
@@ -252,6 +254,7 @@ pub fn generate_all_parsed(
             &p.name,
             quote::quote! { #tokens #extra },
             &p.runtime_operations,
+            &paging::plan(&p.doc),
             &bodyless::plan(&p.doc),
             &unions,
             &deprecations::plan(&p.doc),
@@ -322,6 +325,7 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
         space.to_stream(),
         &[],
         &Default::default(),
+        &Default::default(),
         &unions::plan(&doc),
         &deprecations::plan(&doc),
         &[],
@@ -389,6 +393,13 @@ pub struct Dispatched {
     pub bodyless: Vec<(String, u16)>,
     /// Methods run as calls of the runtime: (method, retry classification) (see [`calls`]).
     pub calls: Vec<(String, String)>,
+    /// Methods whose optional parameters moved into a struct: (method, how many) (see
+    /// [`params`]).
+    pub named: Vec<(String, usize)>,
+    /// Paged operations given an `_items` stream (see [`paging`]).
+    pub streamed: Vec<String>,
+    /// Operations with an offset window that are not paged, and why (see [`paging`]).
+    pub not_paged: Vec<(String, String)>,
     /// Response decodes moved to the runtime's own stack (see [`deep_decode`]).
     pub decoded: usize,
     /// Structs and string enums read without serde's derive (see [`compact_serde`]).
@@ -447,6 +458,34 @@ impl Dispatched {
             .map(|(method, safety)| (format!("Client::{method}"), safety.clone()))
             .collect();
         report.insert("run_methods_as_calls", Changes { places: calls });
+        let named = self
+            .named
+            .iter()
+            .map(|(method, n)| {
+                (
+                    format!("Client::{method}"),
+                    format!("{n} optional parameters by name in `{method}_with`"),
+                )
+            })
+            .collect();
+        report.insert("gather_optional_parameters", Changes { places: named });
+        let streamed = self
+            .streamed
+            .iter()
+            .map(|method| {
+                (
+                    format!("Client::{method}"),
+                    format!("`{method}_items` streams every page"),
+                )
+            })
+            .collect();
+        report.insert("page_paged_operations", Changes { places: streamed });
+        report.insert(
+            "paged_operations_left",
+            Changes {
+                places: self.not_paged.clone(),
+            },
+        );
         let decoded = (self.decoded > 0)
             .then(|| {
                 (
@@ -496,6 +535,7 @@ fn format_tokens(
     document: &str,
     tokens: proc_macro2::TokenStream,
     operations: &[runtime_tables::Operation],
+    paging: &paging::PagingPlan,
     bodyless: &bodyless::BodylessPlan,
     unions: &unions::UnionPlan,
     deprecated: &deprecations::DeprecationPlan,
@@ -523,6 +563,16 @@ fn format_tokens(
     // After the passes that rewrite method signatures and bodies.
     let by_method = operations.iter().map(|op| (op.rust_name.clone(), op)).collect();
     let calls = calls::run_methods_as_calls(&mut file, document, &by_method).map_err(|reason| Error::Pass {
+        document: document.into(),
+        reason,
+    })?;
+    // After `calls`: the short methods it adds return what the wrapped ones return.
+    let named = params::gather_optional_parameters(&mut file).map_err(|reason| Error::Pass {
+        document: document.into(),
+        reason,
+    })?;
+    // After `params`: a paged operation's stream takes its parameters struct.
+    let streamed = paging::page_paged_operations(&mut file, paging).map_err(|reason| Error::Pass {
         document: document.into(),
         reason,
     })?;
@@ -562,6 +612,9 @@ fn format_tokens(
         lossless: kept,
         bodyless: answered,
         calls,
+        named,
+        streamed,
+        not_paged: paging.not_paged.clone(),
         decoded,
         compacted,
         unchecked,

@@ -18,7 +18,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spotnana = Spotnana::from_env()?;
     println!("calling {}", spotnana.base_url());
 
-    match spotnana.auth().get_api_users(Some(10), None).await {
+    match spotnana
+        .auth()
+        .get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(10))
+        .await
+    {
         Ok(page) => println!("{:#?}", page.into_inner()),
         Err(error) => {
             // Quote the debugIdentifier to Spotnana support.

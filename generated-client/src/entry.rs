@@ -121,9 +121,11 @@ impl Spotnana {
         &self.runtime.shared.retry
     }
 
-    /// A handle whose calls apply `options` (a timeout, a retry policy, the retry safety,
-    /// extra headers) over this client's settings; it shares everything else (connections,
-    /// token cache, counters). Cheap: keep one per purpose, or make one per call.
+    /// A handle whose calls apply `options` (a timeout, a deadline, a retry policy, the retry
+    /// safety, extra headers) over this client's settings, and over options this handle
+    /// already has (what `options` sets replaces, its headers are added); it shares
+    /// everything else (connections, token cache, counters). Cheap: keep one per purpose, or
+    /// make one per call.
     pub fn with_options(&self, options: crate::CallOptions) -> Self {
         Self {
             base_url: self.base_url.clone(),

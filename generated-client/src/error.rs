@@ -170,11 +170,13 @@ pub enum Error {
     /// The request could not be built (e.g. a parameter that is not a valid header value).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// The connection failed, or the response could not be read.
+    /// The connection failed, or (for a call safe to send again) the response could not be
+    /// read.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
     /// No answer within the per-request timeout or the deadline, for a call that was safe
-    /// to send again (it was, as often as the policy allows).
+    /// to send again (it was, as often as the policy allows), or a connection that timed out
+    /// before anything was sent.
     #[error("timed out: {0}")]
     Timeout(#[source] reqwest::Error),
     /// An operation that is not safe to send twice (a booking, a cancellation, a payment)
@@ -190,6 +192,13 @@ pub enum Error {
         /// The transport failure.
         #[source]
         source: reqwest::Error,
+    },
+    /// The call was not sent: too little of its deadline was left for an attempt (after the
+    /// token step, or after a wait between attempts).
+    #[error("{context} was not sent: its deadline leaves no time for an attempt")]
+    NotSent {
+        /// Where.
+        context: ResponseContext,
     },
     /// No access token could be obtained for the call.
     #[error("could not obtain an access token for {context}: {error}")]
@@ -241,16 +250,30 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying the same call later may succeed: transport failures and timeouts of
-    /// calls safe to send again, a transient token failure, 408 and 429, and 502, 503, 504
-    /// for calls safe to send again. The runtime has already retried these as its policy
-    /// allows. Never for [`Error::OutcomeUnknown`].
+    /// Whether trying the same call later may succeed, and is safe: transport failures and
+    /// timeouts (only calls safe to send again, or that never connected, end as these), a
+    /// call not sent for lack of time, a transient token failure, 408 and 429, and 502, 503,
+    /// 504 for calls safe to send again. The runtime has already retried these as its
+    /// policy allows. Never when [`Error::outcome_unknown`].
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Transport(_) | Error::Timeout(_) | Error::NotSent { .. } => true,
             Error::Token { error, .. } => error.is_transient(),
             Error::Status { status, context, .. } => {
                 crate::retry::may_resend_status(*status, context.safety.unwrap_or(RetrySafety::Unsafe))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a call that is not safe to send twice may have been processed although it
+    /// failed: [`Error::OutcomeUnknown`], or a 502, 503 or 504 (a gateway may answer so after
+    /// the service acted). Look the result up before trying again.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::OutcomeUnknown { .. } => true,
+            Error::Status { status, context, .. } => {
+                context.safety != Some(RetrySafety::Safe) && matches!(status.as_u16(), 502..=504)
             }
             _ => false,
         }
@@ -286,7 +309,9 @@ impl Error {
     /// and query can carry ids (the log line of the attempt names the path template).
     pub(crate) fn from_transport(e: reqwest::Error, context: &ResponseContext) -> Self {
         let e = e.without_url();
-        if context.safety != Some(RetrySafety::Safe) && crate::retry::outcome_unknown(&e) {
+        if e.is_builder() {
+            Error::InvalidRequest(format!("the request could not be built ({e})"))
+        } else if context.safety != Some(RetrySafety::Safe) && crate::retry::outcome_unknown(&e) {
             Error::OutcomeUnknown {
                 context: context.clone(),
                 source: e,

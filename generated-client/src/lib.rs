@@ -117,8 +117,9 @@
 //! is unknown (a timeout, a broken exchange, 502, 503, 504) is retried only for operations
 //! safe to send twice ([`RetrySafety`]): each method's docs say which, decided when the
 //! client is generated (reads, including searches and lists sent as POST, are safe;
-//! creates, bookings, cancellations and payments are not, and their timeout is
-//! [`Error::OutcomeUnknown`]). [`RetryPolicy::with_safety`] and
+//! creates, bookings, cancellations and payments are not: their timeout is
+//! [`Error::OutcomeUnknown`], and a 502, 503 or 504 to them says [`Error::outcome_unknown`]).
+//! [`RetryPolicy::with_safety`] and
 //! [`CallOptions::retry_safety`] override. Exponential backoff with jitter, up to
 //! [`RetryPolicy::max_attempts`], within the per-call deadline, which covers the token step.
 //!
@@ -151,6 +152,7 @@ mod json;
 pub mod logging;
 mod multipart;
 mod options;
+pub mod paging;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
@@ -164,6 +166,7 @@ pub use entry::Spotnana;
 pub use error::{ApiErrorBody, ApiErrorMessage, Error, TokenError};
 pub use multipart::FilePart;
 pub use options::CallOptions;
+pub use paging::Paged;
 pub use retry::{RetryPolicy, RetrySafety};
 pub use runtime::{Metrics, Runtime};
 pub use secret::Secret;

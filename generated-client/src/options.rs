@@ -7,7 +7,9 @@ use std::time::Duration;
 
 /// What some calls do differently from the client's settings: a timeout, a deadline, a retry
 /// policy, the retry safety of the operation, extra headers. Unset settings are the
-/// client's.
+/// client's; options applied on top of others replace what they set and add their headers.
+/// The token request is shared by all calls, so it keeps the client's settings (a call
+/// waits for it no longer than its own deadline).
 ///
 /// ```no_run
 /// # #[cfg(feature = "auth")]
@@ -18,7 +20,7 @@ use std::time::Duration;
 ///     .request_timeout(Duration::from_secs(5))
 ///     .retry(RetryPolicy::none())
 ///     .header("x-correlation-id", "order-8812")?;
-/// let users = spotnana.with_options(options).auth().get_api_users(Some(10), None).await?;
+/// let users = spotnana.with_options(options).auth().get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(10)).await?;
 /// # let _ = users; Ok(()) }
 /// ```
 #[derive(Clone, Default)]
@@ -71,6 +73,20 @@ impl CallOptions {
         value.set_sensitive(true);
         self.headers.append(name, value);
         Ok(self)
+    }
+}
+
+impl CallOptions {
+    /// These options with `over`'s set ones in their place, and `over`'s headers added.
+    pub(crate) fn overlaid(mut self, over: CallOptions) -> Self {
+        self.request_timeout = over.request_timeout.or(self.request_timeout);
+        self.deadline = over.deadline.or(self.deadline);
+        self.retry = over.retry.or(self.retry);
+        self.safety = over.safety.or(self.safety);
+        for (name, value) in &over.headers {
+            self.headers.append(name, value.clone());
+        }
+        self
     }
 }
 

@@ -5,10 +5,11 @@
 //! - **never processed**, so always retried: a connection that could not be made (DNS,
 //!   refused, TLS), `408 Request Timeout` and `429 Too Many Requests` (after `Retry-After`
 //!   when given);
-//! - **outcome unknown**, so retried only for [`RetrySafety::Safe`] operations: a timeout
-//!   or broken connection after the request went out, `502`, `503`, `504`. For an unsafe
-//!   operation (a booking, a cancellation, a payment) a timeout is
-//!   [`crate::Error::OutcomeUnknown`]: sending it again could book twice.
+//! - **outcome unknown**, so retried only for [`RetrySafety::Safe`] operations: a timeout,
+//!   a broken connection or an unreadable response after the request went out, `502`,
+//!   `503`, `504`. For an unsafe operation (a booking, a cancellation, a payment) such a
+//!   transport failure is [`crate::Error::OutcomeUnknown`] and such a status says
+//!   [`crate::Error::outcome_unknown`]: sending it again could book twice.
 //!
 //! Each operation's safety is decided when the client is generated (its method's docs say
 //! which, and why) and can be overridden per client ([`RetryPolicy::with_safety`]) and per
@@ -39,7 +40,8 @@ impl RetrySafety {
 /// per call with [`crate::CallOptions::retry`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
-    /// Attempts per call, the first included (1 disables retries). Default 4.
+    /// Attempts per request, the first included (1 disables retries); a request sent again
+    /// after a token refresh gets as many. Default 4.
     pub max_attempts: u32,
     /// First backoff delay; each retry doubles it, with random jitter. Default 200 ms.
     pub min_delay: Duration,
@@ -48,7 +50,8 @@ pub struct RetryPolicy {
     /// Longest `Retry-After` honoured; a longer one ends the retries. Default 60 s.
     pub max_retry_after: Duration,
     /// The safety of operations this client treats differently from their generated
-    /// classification, by Spotnana's operationId (`airCreatePnr`).
+    /// classification, by Spotnana's operationId (`airCreatePnr`; an id two APIs share is
+    /// overridden in both). A per-call policy's entries come first, then the client's.
     pub safety: BTreeMap<String, RetrySafety>,
 }
 
@@ -108,14 +111,16 @@ impl RetryPolicy {
 }
 
 /// Whether the transport failure `error` of a `safety` operation may be sent again: one
-/// that never connected always; a timeout or broken exchange only when it is safe.
+/// that never connected always; any other (a timeout, a broken exchange, a body that could
+/// not be read) only when it is safe. A request that could not be built never.
 pub(crate) fn may_resend_after(error: &reqwest::Error, safety: RetrySafety) -> bool {
-    error.is_connect() || (safety == RetrySafety::Safe && (error.is_timeout() || error.is_request()))
+    error.is_connect() || (safety == RetrySafety::Safe && !error.is_builder())
 }
 
-/// Whether a transport failure happened after the request may have been processed.
+/// Whether a transport failure happened after the request may have been processed: anything
+/// but a connection that was never made or a request that was never built.
 pub(crate) fn outcome_unknown(error: &reqwest::Error) -> bool {
-    !error.is_connect() && (error.is_timeout() || error.is_request() || error.is_body())
+    !error.is_connect() && !error.is_builder()
 }
 
 /// Statuses that say "not processed, try again": 408, 429.

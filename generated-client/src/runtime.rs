@@ -17,6 +17,7 @@ use crate::send::{self, Budget, Exchange, Kind};
 use crate::token::{Fetcher, TOKEN_OPERATION, TOKEN_RUST_NAME, TokenSource};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -72,6 +73,11 @@ struct Call {
     budget: Budget,
     /// Whether the call carries a token (a 401 then means the token was refused).
     authenticated: bool,
+    /// Whether a rejected token was replaced and the request sent again.
+    refreshed: AtomicBool,
+    /// The status of the last answer (0 before one): a documented error status whose body
+    /// does not decode is still that status.
+    status: AtomicU16,
     /// A failure the hooks can report to progenitor only as text, kept typed.
     failure: Mutex<Option<Error>>,
     /// Spotnana's error body of the last error answer (what the typed body of a documented
@@ -94,10 +100,15 @@ impl Call {
         let context = self.context();
         let body = lock(&self.error_body).take();
         if status == reqwest::StatusCode::UNAUTHORIZED && self.authenticated {
+            let reason = if self.refreshed.load(Ordering::Relaxed) {
+                "the access token was rejected, also after a refresh"
+            } else {
+                "the access token was rejected (the request could not be sent again)"
+            };
             Error::Authentication {
                 context,
                 status: Some(status),
-                reason: "the access token was rejected, also after a refresh".into(),
+                reason: reason.into(),
                 body,
             }
         } else {
@@ -125,7 +136,15 @@ impl Call {
             }
             P::ErrorResponse(value) => self.answered(value.status(), true),
             P::UnexpectedResponse(response) => self.answered(response.status(), false),
-            P::InvalidResponsePayload(bytes, e) => Error::decode(&bytes, &e),
+            P::InvalidResponsePayload(bytes, e) => match self.status.load(Ordering::Relaxed) {
+                // An error status whose body is not the documented one: the status says more.
+                400..=599 => {
+                    let status = reqwest::StatusCode::from_u16(self.status.load(Ordering::Relaxed))
+                        .expect("a status read from a response");
+                    self.answered(status, true)
+                }
+                _ => Error::decode(&bytes, &e),
+            },
             P::Custom(message) => Error::Other(message),
         }
     }
@@ -144,8 +163,13 @@ impl Runtime {
         }
     }
 
-    /// This runtime with `options` applied to every call through it.
+    /// This runtime with `options` applied to every call through it, over the options it
+    /// already has.
     pub(crate) fn with_options(&self, options: CallOptions) -> Self {
+        let options = match &self.options {
+            Some(earlier) => earlier.as_ref().clone().overlaid(options),
+            None => options,
+        };
         Self {
             shared: Arc::clone(&self.shared),
             options: Some(Arc::new(options)),
@@ -176,14 +200,18 @@ impl Runtime {
             })
         };
         let options = self.options.as_deref();
+        let listed = |policy: &RetryPolicy| policy.safety.get(meta.operation_id).copied();
         let safety = options
             .and_then(|o| o.safety)
-            .or_else(|| self.policy().safety.get(meta.operation_id).copied())
+            .or_else(|| options.and_then(|o| o.retry.as_ref()).and_then(listed))
+            .or_else(|| listed(&self.shared.retry))
             .unwrap_or(meta.safety);
         Call {
             meta,
             safety,
             authenticated: self.authenticates(module, rust_name),
+            refreshed: AtomicBool::new(false),
+            status: AtomicU16::new(0),
             budget: Budget {
                 started: Instant::now(),
                 request_timeout: options.and_then(|o| o.request_timeout).or(self.shared.request_timeout),
@@ -219,13 +247,18 @@ impl Runtime {
         self.shared.tokens.is_some() && !(module == "auth" && rust_name == TOKEN_RUST_NAME)
     }
 
+    /// The token source's view of this runtime: the client's settings for the fetch (the
+    /// token is shared), the asking call's budget for the wait.
     fn fetcher(&self, budget: Budget) -> Fetcher<'_> {
+        let shared = &*self.shared;
         Fetcher {
-            base_url: &self.shared.base_url,
-            http: self.shared.token_http.as_ref(),
-            policy: &self.shared.retry,
+            base_url: &shared.base_url,
+            http: shared.token_http.as_ref(),
+            policy: &shared.retry,
+            request_timeout: shared.request_timeout,
+            deadline: shared.deadline,
             budget,
-            metrics: &self.shared.metrics,
+            metrics: &shared.metrics,
         }
     }
 
@@ -244,26 +277,33 @@ impl Runtime {
                 headers.append(name, value.clone());
             }
         }
-        let Some(tokens) = self
+        if let Some(tokens) = self
             .shared
             .tokens
             .as_ref()
             .filter(|_| self.authenticates(module, info.operation_id))
-        else {
-            return Ok(());
-        };
-        let token = tokens.token(&self.fetcher(call.budget)).await;
-        let header = token.map(|t| bearer(&t)).map_err(|error| {
-            let message = error.to_string();
-            *lock(&call.failure) = Some(Error::Token {
+        {
+            let token = tokens.token(&self.fetcher(call.budget)).await;
+            let header = token.map(|t| bearer(&t)).map_err(|error| {
+                let message = error.to_string();
+                *lock(&call.failure) = Some(Error::Token {
+                    context: call.context(),
+                    error,
+                });
+                progenitor_client::Error::Custom(message)
+            })?;
+            let header = header.ok_or_else(|| {
+                progenitor_client::Error::Custom("the access token is not a valid header value".into())
+            })?;
+            request.headers_mut().insert(AUTHORIZATION, header);
+        }
+        // The token step may have used most of the deadline: too little left, nothing is sent.
+        if !call.budget.has_time_for_attempt() {
+            *lock(&call.failure) = Some(Error::NotSent {
                 context: call.context(),
-                error,
             });
-            progenitor_client::Error::Custom(message)
-        })?;
-        let header = header
-            .ok_or_else(|| progenitor_client::Error::Custom("the access token is not a valid header value".into()))?;
-        request.headers_mut().insert(AUTHORIZATION, header);
+            return Err(progenitor_client::Error::Custom("no time left for an attempt".into()));
+        }
         Ok(())
     }
 
@@ -288,6 +328,7 @@ impl Runtime {
         let used_token = request.headers().get(AUTHORIZATION).and_then(token_of);
         let mut attempt = 0;
         let mut sent = send::send(http, request, &exchange, &mut attempt).await?;
+        call.status.store(sent.response.status().as_u16(), Ordering::Relaxed);
         if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED
             && self.authenticates(module, info.operation_id)
             && let (Some(rejected), Some(tokens)) = (&used_token, &shared.tokens)
@@ -300,7 +341,9 @@ impl Runtime {
                     Ok(token) => {
                         if let Some(header) = bearer(&token) {
                             spare.headers_mut().insert(AUTHORIZATION, header);
+                            call.refreshed.store(true, Ordering::Relaxed);
                             sent = send::send(http, spare, &exchange, &mut attempt).await?;
+                            call.status.store(sent.response.status().as_u16(), Ordering::Relaxed);
                             if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED {
                                 shared.metrics.auth_failure();
                                 tracing::error!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected again after a refresh");
@@ -315,6 +358,9 @@ impl Runtime {
                         });
                     }
                 }
+            } else {
+                // A streamed body cannot be sent again; the next call must not use the token.
+                tokens.forget(rejected);
             }
         }
         *lock(&call.error_body) = sent.error_body;

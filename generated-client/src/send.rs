@@ -83,11 +83,30 @@ impl Budget {
         }
     }
 
-    /// Sleeps `delay` unless that would pass the deadline; `false` means "stop retrying".
+    /// The least time an attempt is started with: a tenth of the deadline, at most 1 s. An
+    /// attempt with less would likely time out after the request went out, which for an
+    /// unsafe call leaves its outcome unknown for nothing.
+    fn least_for_attempt(deadline: Duration) -> Duration {
+        (deadline / 10).min(Duration::from_secs(1))
+    }
+
+    /// Whether an attempt may start now (see [`Budget::least_for_attempt`]).
+    pub(crate) fn has_time_for_attempt(&self) -> bool {
+        self.deadline
+            .is_none_or(|deadline| self.started.elapsed().saturating_add(Self::least_for_attempt(deadline)) < deadline)
+    }
+
+    /// Sleeps `delay` unless an attempt after it would not fit in the deadline; `false`
+    /// means "stop retrying".
     pub(crate) async fn wait(&self, delay: Option<Duration>) -> bool {
         let Some(delay) = delay else { return false };
         if let Some(deadline) = self.deadline
-            && self.started.elapsed().saturating_add(delay) >= deadline
+            && self
+                .started
+                .elapsed()
+                .saturating_add(delay)
+                .saturating_add(Self::least_for_attempt(deadline))
+                >= deadline
         {
             return false;
         }

@@ -34,6 +34,9 @@ pub(crate) const TOKEN_RUST_NAME: &str = "fetch_oauth2_token";
 /// default of 30 minutes; a 401 earlier than that still triggers one refresh.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
 
+/// The longest lifetime a token is trusted for.
+const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
+
 /// After a failed refresh of a still-valid token, how long callers keep using it before the
 /// next refresh is tried (so that a failing endpoint is not asked on every call).
 const REFRESH_PAUSE: Duration = Duration::from_secs(5);
@@ -42,13 +45,19 @@ const REFRESH_PAUSE: Duration = Duration::from_secs(5);
 /// token endpoint must not hold every call waiting for the token forever.
 const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What a token request needs from the runtime: where, over which client, with which
-/// retries, within the budget of the call that asks.
+/// What a token request needs from the runtime: where, over which client, with the
+/// client's retries and time limits (the token is shared: one caller's settings must not
+/// decide another's outcome), and the budget of the call that asks, which bounds how long
+/// that call waits.
 pub(crate) struct Fetcher<'a> {
     pub base_url: &'a str,
     /// `None` when the no-redirect client of the token request could not be built.
     pub http: Option<&'a reqwest::Client>,
     pub policy: &'a RetryPolicy,
+    /// The client's per-request timeout and deadline, for the fetch itself.
+    pub request_timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
+    /// The asking call's budget: it waits no longer than that.
     pub budget: Budget,
     pub metrics: &'a Metrics,
 }
@@ -212,9 +221,22 @@ impl TokenSource {
         self.fetch_into(fetcher).await
     }
 
-    /// Fetches a token and records the outcome; the caller holds `fetching`.
+    /// Drops `rejected` from the cache (a 401 said so) without fetching another.
+    pub(crate) fn forget(&self, rejected: &Secret) {
+        let mut state = self.state();
+        if state.cached.as_ref().is_some_and(|c| c.token == *rejected) {
+            state.cached = None;
+        }
+    }
+
+    /// Fetches a token and records the outcome; the caller holds `fetching`. When the asking
+    /// call's deadline passes first, the fetch is abandoned and nothing is recorded: the next
+    /// caller fetches within its own time.
     async fn fetch_into(&self, fetcher: &Fetcher<'_>) -> Result<Secret, TokenError> {
-        match self.fetch(fetcher).await {
+        let Some(fetched) = fetcher.budget.within(self.fetch(fetcher)).await else {
+            return Err(out_of_time());
+        };
+        match fetched {
             Ok(cached) => {
                 let token = cached.token.clone();
                 let mut state = self.state();
@@ -263,8 +285,9 @@ impl TokenSource {
             safety: TOKEN_OPERATION.safety,
             policy: fetcher.policy,
             budget: Budget {
-                request_timeout: fetcher.budget.request_timeout.or(Some(TOKEN_REQUEST_TIMEOUT)),
-                ..fetcher.budget
+                started: Instant::now(),
+                request_timeout: fetcher.request_timeout.or(Some(TOKEN_REQUEST_TIMEOUT)),
+                deadline: fetcher.deadline,
             },
             kind: Kind::Token,
             metrics: fetcher.metrics,
@@ -314,7 +337,10 @@ impl TokenSource {
         let lifetime = parsed
             .expires_in
             .and_then(|s| u64::try_from(s).ok())
-            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
+            .map_or(DEFAULT_LIFETIME, Duration::from_secs)
+            // Whatever the endpoint claims, a token is asked again within a day (and the
+            // instant arithmetic below cannot overflow).
+            .min(MAX_LIFETIME);
         // A token living no longer than twice the margin is replaced half way through its
         // life, not on every call. Counted from before the first attempt: the safe side.
         let margin = self.margin.min(lifetime / 2);
@@ -331,11 +357,11 @@ async fn locked<'a>(
     fetcher: &Fetcher<'_>,
     lock: &'a tokio::sync::Mutex<()>,
 ) -> Result<tokio::sync::MutexGuard<'a, ()>, TokenError> {
-    fetcher
-        .budget
-        .within(lock.lock())
-        .await
-        .ok_or_else(|| TokenError::new("the call's deadline passed while another call fetched the token", true))
+    fetcher.budget.within(lock.lock()).await.ok_or_else(out_of_time)
+}
+
+fn out_of_time() -> TokenError {
+    TokenError::new("the call's deadline passed before a token was obtained", true)
 }
 
 #[cfg(test)]
@@ -357,6 +383,8 @@ mod tests {
             base_url: "http://127.0.0.1:9",
             http: None,
             policy,
+            request_timeout: None,
+            deadline: None,
             budget: Budget {
                 started: Instant::now(),
                 request_timeout: None,

@@ -51,7 +51,7 @@ async fn a_read_modify_write_sends_back_the_properties_the_client_does_not_know(
 
     let users = client(&server, fast_retry(1));
     let user = USER.parse().unwrap();
-    let mut info = users.users().get_business_info(&user, None).await.unwrap().into_inner();
+    let mut info = users.users().get_business_info(&user).await.unwrap().into_inner();
     assert_eq!(
         info.unknown_properties.get("addedTopLevel"),
         Some(&read["addedTopLevel"])
@@ -65,7 +65,7 @@ async fn a_read_modify_write_sends_back_the_properties_the_client_does_not_know(
     assert!(shown.contains("addedTopLevel") && !shown.contains("three"), "{shown}");
 
     info.designation = Some("DIRECTOR".into());
-    let sent = users.users().update_business_info(&user, None, &info).await;
+    let sent = users.users().update_business_info(&user, &info).await;
     if sent.is_err() {
         let requests = server.received_requests().await.unwrap_or_default();
         let body = requests.last().map(|r| String::from_utf8_lossy(&r.body).to_string());

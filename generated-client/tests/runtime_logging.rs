@@ -94,7 +94,8 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
     //    messages echo personal data; then a 200 whose body does not decode and carries
     //    x-pii values with a quote in them.
     let with_b = || get_api_users().and(header("authorization", format!("Bearer {TOKEN_B}").as_str()));
-    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(1));
+    // Whole seconds: 2 s ahead is a wait of 1 to 2 s.
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(2));
     with_b()
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", soon.as_str()))
         .up_to_n_times(1)
@@ -135,14 +136,22 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
 
     // Token 503 → token A → 401 → token B → 429 (HTTP date) → 503 → 404 echoing PII.
     let started = std::time::Instant::now();
-    let not_found = spotnana.auth().get_api_users(Some(7), None).await.unwrap_err();
+    let not_found = spotnana
+        .auth()
+        .get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(7))
+        .await
+        .unwrap_err();
     assert_eq!(not_found.status().map(|s| s.as_u16()), Some(404), "{not_found:?}");
     assert_eq!(not_found.debug_identifier(), Some("dbg-404-pii"));
     assert!(
-        started.elapsed() >= std::time::Duration::from_millis(100),
+        started.elapsed() >= std::time::Duration::from_millis(900),
         "the HTTP-date Retry-After was waited"
     );
-    let decode = spotnana.auth().get_api_users(Some(7), None).await.unwrap_err();
+    let decode = spotnana
+        .auth()
+        .get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(7))
+        .await
+        .unwrap_err();
     let spotnana::Error::Decode { excerpt, reason } = &decode else {
         panic!("expected a decode error, got {decode:?}");
     };
@@ -169,7 +178,11 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         .mount(&refused_server)
         .await;
     let refused = client(&refused_server, fast_retry(2));
-    let token_failure = refused.auth().get_api_users(Some(7), None).await.unwrap_err();
+    let token_failure = refused
+        .auth()
+        .get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(7))
+        .await
+        .unwrap_err();
     assert!(
         matches!(token_failure, spotnana::Error::Token { .. }),
         "{token_failure:?}"
@@ -191,7 +204,7 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         .retry(fast_retry(2))
         .build()
         .unwrap();
-    let denied_error = denied.auth().get_api_users(None, None).await.unwrap_err();
+    let denied_error = denied.auth().get_api_users().await.unwrap_err();
     assert!(
         matches!(denied_error, spotnana::Error::Authentication { .. }),
         "{denied_error:?}"

@@ -45,7 +45,7 @@ async fn a_429_with_retry_after_and_a_503_are_retried_until_success() {
     )
     .await;
     let spotnana = client(&server, fast_retry(4));
-    spotnana.auth().get_api_users(None, None).await.unwrap();
+    spotnana.auth().get_api_users().await.unwrap();
     assert_eq!(count(&server, "GET", API_USERS_PATH).await, 3);
     assert_eq!(spotnana.metrics().retries(), 2);
 }
@@ -60,7 +60,7 @@ async fn a_persistent_503_is_retried_up_to_the_limit() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(3));
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     assert!(
         matches!(error, spotnana::Error::Status { status, .. } if status.as_u16() == 503),
         "{error:?}"
@@ -81,7 +81,7 @@ async fn a_persistent_429_is_retried_up_to_the_limit() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
 }
 
@@ -97,7 +97,7 @@ async fn a_retry_after_beyond_the_limit_stops_the_retries() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     assert!(error.is_retryable());
     assert_eq!(count(&server, "GET", API_USERS_PATH).await, 1);
 }
@@ -114,7 +114,7 @@ async fn a_4xx_is_not_retried() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(4));
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     let body = error.api_error().expect("typed error body");
     assert_eq!(body.error_messages[0].error_code.as_deref(), Some("NOT_FOUND"));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -231,14 +231,14 @@ async fn a_call_can_turn_retries_off() {
         .await;
     let spotnana = client(&server, fast_retry(4));
     let once = spotnana.with_options(CallOptions::new().retry(RetryPolicy::none()));
-    let error = once.auth().get_api_users(None, None).await.unwrap_err();
+    let error = once.auth().get_api_users().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
     assert_eq!(
         count(&server, "GET", API_USERS_PATH).await,
         1,
         "retries off for this call"
     );
-    spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    spotnana.auth().get_api_users().await.unwrap_err();
     assert_eq!(
         count(&server, "GET", API_USERS_PATH).await,
         1 + 4,
@@ -253,13 +253,8 @@ async fn a_call_carries_its_extra_headers_and_others_do_not() {
     get_api_users().respond_with(api_users_ok()).mount(&server).await;
     let spotnana = client(&server, fast_retry(1));
     let options = CallOptions::new().header("x-correlation-id", "order-8812").unwrap();
-    spotnana
-        .with_options(options)
-        .auth()
-        .get_api_users(None, None)
-        .await
-        .unwrap();
-    spotnana.auth().get_api_users(None, None).await.unwrap();
+    spotnana.with_options(options).auth().get_api_users().await.unwrap();
+    spotnana.auth().get_api_users().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let carried: Vec<_> = requests
         .iter()
@@ -293,7 +288,7 @@ async fn a_call_has_its_own_timeout() {
             .retry(RetryPolicy::none()),
     );
     let started = std::time::Instant::now();
-    let error = quick.auth().get_api_users(None, None).await.unwrap_err();
+    let error = quick.auth().get_api_users().await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Timeout(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
     assert_eq!(count(&server, "GET", API_USERS_PATH).await, 1);
@@ -316,7 +311,7 @@ fn unreachable_client() -> spotnana::Spotnana {
 #[tokio::test]
 async fn connection_errors_are_retried_up_to_the_limit() {
     let spotnana = unreachable_client();
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Transport(_)), "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(spotnana.metrics().attempts(), 3);
@@ -336,7 +331,7 @@ async fn a_slow_answer_is_a_timeout_error() {
         .request_timeout(Some(std::time::Duration::from_millis(50)))
         .build()
         .unwrap();
-    let error = spotnana.auth().get_api_users(None, None).await.unwrap_err();
+    let error = spotnana.auth().get_api_users().await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Timeout(_)), "{error:?}");
     assert_eq!(spotnana.metrics().attempts(), 2, "a timed-out GET is retried");
 }
@@ -346,6 +341,7 @@ async fn an_unsafe_operation_that_never_connected_is_sent_again() {
     let spotnana = unreachable_client();
     let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
     assert!(matches!(error, spotnana::Error::Transport(_)), "{error:?}");
+    assert!(error.is_retryable() && !error.outcome_unknown());
     assert_eq!(spotnana.metrics().attempts(), 3, "nothing was sent: safe to try again");
 }
 
@@ -358,7 +354,7 @@ async fn responses_carry_only_what_the_server_sent() {
         .mount(&server)
         .await;
     let spotnana = client(&server, fast_retry(1));
-    let response = spotnana.auth().get_api_users(None, None).await.unwrap();
+    let response = spotnana.auth().get_api_users().await.unwrap();
     assert!(response.headers().contains_key("x-server"));
     let ours: Vec<_> = response
         .headers()
@@ -366,4 +362,128 @@ async fn responses_carry_only_what_the_server_sent() {
         .filter(|name| name.as_str().starts_with("x-spotnana"))
         .collect();
     assert!(ours.is_empty(), "synthetic headers: {ours:?}");
+}
+
+#[tokio::test]
+async fn gateway_errors_to_an_unsafe_operation_are_not_retried_and_say_the_outcome_is_unknown() {
+    for status in [502, 503, 504] {
+        let server = MockServer::start().await;
+        mount_token(&server, "tok", None).await;
+        Mock::given(method("POST"))
+            .and(path(API_USERS_PATH))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+        let spotnana = client(&server, fast_retry(4));
+        let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
+        assert!(error.outcome_unknown() && !error.is_retryable(), "{status}: {error:?}");
+        assert_eq!(count(&server, "POST", API_USERS_PATH).await, 1, "{status}");
+    }
+}
+
+/// A server that answers every request with headers promising a body it never finishes.
+async fn truncating_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 65536];
+                let _ = socket.read(&mut buffer).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"clientId\"")
+                    .await;
+                // Closed mid-body.
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn an_unsafe_operation_whose_answer_broke_off_has_an_unknown_outcome() {
+    let base = truncating_server().await;
+    let spotnana = spotnana::Spotnana::builder()
+        .base_url(base)
+        .retry(fast_retry(4))
+        .build()
+        .unwrap();
+    let error = spotnana.auth().create_api_user(&create_body()).await.unwrap_err();
+    assert!(matches!(error, spotnana::Error::OutcomeUnknown { .. }), "{error:?}");
+    assert!(!error.is_retryable());
+    assert_eq!(spotnana.metrics().attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_safe_post_is_sent_again_after_a_timeout() {
+    let server = MockServer::start().await;
+    mount_slow_token(&server, "slow", Duration::from_secs(5), Some(1)).await;
+    mount_token(&server, "quick", None).await;
+    let spotnana = spotnana::Spotnana::builder()
+        .base_url(server.uri())
+        .retry(fast_retry(3))
+        .request_timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    // `fetchOauth2Token` is a POST that reads: safe to send again.
+    let body: spotnana::auth::types::OAuthTokenRequest = serde_json::from_value(serde_json::json!({
+        "client_id": "someone", "client_secret": "else", "grant_type": "client_credentials"
+    }))
+    .unwrap();
+    let token = spotnana.auth().fetch_oauth2_token(&body).await.unwrap().into_inner();
+    assert_eq!(token.access_token, "quick");
+    assert_eq!(count(&server, "POST", TOKEN_PATH).await, 2);
+}
+
+#[tokio::test]
+async fn a_call_has_its_own_deadline() {
+    let server = MockServer::start().await;
+    get_api_users()
+        .respond_with(api_users_ok().set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let spotnana = spotnana::Spotnana::builder()
+        .base_url(server.uri())
+        .retry(fast_retry(4))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = spotnana
+        .with_options(CallOptions::new().deadline(Duration::from_millis(300)))
+        .auth()
+        .get_api_users()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, spotnana::Error::Timeout(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn options_applied_on_top_of_others_keep_what_they_do_not_set() {
+    let server = MockServer::start().await;
+    mount_token(&server, "tok", None).await;
+    Mock::given(method("POST"))
+        .and(path(API_USERS_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    // The client says createApiUser is safe; a call's own policy (no override) keeps that,
+    // and options on top of options keep the first's header and add the second's.
+    let spotnana = client(&server, fast_retry(3).with_safety("createApiUser", RetrySafety::Safe));
+    let layered = spotnana
+        .with_options(CallOptions::new().header("x-first", "1").unwrap())
+        .with_options(CallOptions::new().retry(fast_retry(2)).header("x-second", "2").unwrap());
+    layered.auth().create_api_user(&create_body()).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<_> = requests.iter().filter(|r| r.url.path() == API_USERS_PATH).collect();
+    assert_eq!(
+        sent.len(),
+        2,
+        "the call's policy: 2 attempts, the client's safety: retried"
+    );
+    assert!(
+        sent.iter()
+            .all(|r| r.headers.contains_key("x-first") && r.headers.contains_key("x-second"))
+    );
 }

@@ -18,8 +18,12 @@ fn unpack(crate_file: &Path, into: &Path) {
         .unwrap();
 }
 
-#[test]
-fn packaged_spotnana_builds_offline_outside_the_workspace() {
+/// Runs `cargo xtask package` into `scratch` and unpacks both crates; returns the folder
+/// holding `spotnana-codegen-0.1.0/` and `spotnana-0.1.0/`.
+fn package_and_unpack(scratch: &Path) -> PathBuf {
+    // Packaging stages `generated-client/bundled-spec` in the workspace: one at a time.
+    static PACKAGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = PACKAGING.lock().unwrap_or_else(|e| e.into_inner());
     let root = workspace_root();
     let cache = root.join("spec/cache/auth.json");
     assert!(
@@ -27,9 +31,7 @@ fn packaged_spotnana_builds_offline_outside_the_workspace() {
         "{} is missing: run `cargo xtask pull` first",
         cache.display()
     );
-
-    let scratch = tempfile::tempdir().unwrap();
-    let out = scratch.path().join("crates");
+    let out = scratch.join("crates");
     let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("package")
         .arg("--out")
@@ -41,20 +43,17 @@ fn packaged_spotnana_builds_offline_outside_the_workspace() {
         !root.join("generated-client/bundled-spec").exists(),
         "the bundle must be removed after packaging"
     );
-
-    let unpacked = scratch.path().join("unpacked");
+    let unpacked = scratch.join("unpacked");
     for name in ["spotnana-codegen-0.1.0", "spotnana-0.1.0"] {
         unpack(&out.join(format!("{name}.crate")), &unpacked);
     }
-    let spotnana = unpacked.join("spotnana-0.1.0");
-    assert!(
-        spotnana.join("bundled-spec/auth.json").exists(),
-        "the documents travel inside the package"
-    );
-    assert!(spotnana.join("bundled-spec/lock.toml").exists());
+    unpacked
+}
 
-    // A throwaway downstream crate, far from the workspace (no ../spec to fall back on).
-    let app = scratch.path().join("app");
+/// Builds a throwaway downstream crate, far from the workspace (no ../spec to fall back on),
+/// depending on the unpacked `spotnana` with only the `auth` feature; `main_rs` is its code.
+fn build_downstream(scratch: &Path, unpacked: &Path, main_rs: &str) -> std::process::Output {
+    let app = scratch.join("app");
     std::fs::create_dir_all(app.join("src")).unwrap();
     std::fs::write(
         app.join("Cargo.toml"),
@@ -72,28 +71,92 @@ spotnana-codegen = {{ path = "{}" }}
 
 [workspace]
 "#,
-            spotnana.display(),
+            unpacked.join("spotnana-0.1.0").display(),
             unpacked.join("spotnana-codegen-0.1.0").display()
         ),
     )
     .unwrap();
-    std::fs::write(
-        app.join("src/main.rs"),
-        "fn main() {\n    let s = spotnana::Spotnana::new(spotnana::SANDBOX_URL, Default::default());\n    let _auth: spotnana::auth::Client = s.auth();\n}\n",
-    )
-    .unwrap();
+    std::fs::write(app.join("src/main.rs"), main_rs).unwrap();
     // Reuse a persistent target dir so reruns only rebuild the two crates.
-    let target = root.join("target/package-test");
-    let output = Command::new(env!("CARGO"))
+    let target = workspace_root().join("target/package-test");
+    Command::new(env!("CARGO"))
         .args(["build", "--offline", "--target-dir"])
         .arg(&target)
         .current_dir(&app)
         .env_remove("SPOTNANA_PORTAL")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn packaged_spotnana_builds_offline_outside_the_workspace() {
+    let scratch = tempfile::tempdir().unwrap();
+    let unpacked = package_and_unpack(scratch.path());
+    let spotnana = unpacked.join("spotnana-0.1.0");
+    assert!(
+        spotnana.join("bundled-spec/auth.json").exists(),
+        "the documents travel inside the package"
+    );
+    assert!(spotnana.join("bundled-spec/lock.toml").exists());
+    let output = build_downstream(
+        scratch.path(),
+        &unpacked,
+        "fn main() {\n    let s = spotnana::Spotnana::new(spotnana::SANDBOX_URL, Default::default());\n    let _auth: spotnana::auth::Client = s.auth();\n}\n",
+    );
     assert!(
         output.status.success(),
         "downstream build failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Code written against a release of the API (`fixtures/compat/things-v1.json`): the
+/// required parameters positionally, the optional ones by name, a body built with `new`.
+const CALLER: &str = r#"
+use spotnana::auth::{ListThingsParams, types::Thing};
+
+async fn caller(s: &spotnana::Spotnana) -> Result<(), spotnana::Error> {
+    let auth = s.auth();
+    let all = auth.list_things().await?.into_inner();
+    let first = auth.list_things_with(ListThingsParams::new().limit(10)).await?.into_inner();
+    let mut thing = Thing::new("lamp".to_string());
+    thing.name.push('!');
+    let created = auth.create_thing(&thing).await?.into_inner();
+    let read = auth.get_thing(&created.name).await?.into_inner();
+    let _ = (all.things, first.things, read.name);
+    Ok(())
+}
+
+fn main() {
+    let s = spotnana::Spotnana::new(spotnana::SANDBOX_URL, Default::default());
+    let _ = caller(&s);
+}
+"#;
+
+/// Spotnana adds optional parameters and properties without notice: the next release of
+/// the document (`things-v2.json`: an optional query parameter on an operation that had
+/// one, the first on two that had none, an optional body property) regenerates a client the
+/// same caller compiles against unchanged.
+#[test]
+fn a_caller_compiles_unchanged_when_optional_parameters_and_properties_are_added() {
+    let scratch = tempfile::tempdir().unwrap();
+    let unpacked = package_and_unpack(scratch.path());
+    let bundle = unpacked.join("spotnana-0.1.0/bundled-spec");
+    let fixtures = workspace_root().join("xtask/tests/fixtures/compat");
+    for release in ["things-v1.json", "things-v2.json"] {
+        // The release stands in for the auth document: the bundle pins it in the lock.
+        let bytes = std::fs::read(fixtures.join(release)).unwrap();
+        std::fs::write(bundle.join("auth.json"), &bytes).unwrap();
+        let mut lock = spotnana_codegen::manifest::Lock::load(&bundle.join("lock.toml")).unwrap();
+        let auth = lock.api.iter_mut().find(|a| a.module == "auth").unwrap();
+        auth.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        auth.size = bytes.len() as u64;
+        std::fs::write(bundle.join("lock.toml"), lock.to_toml()).unwrap();
+        let output = build_downstream(scratch.path(), &unpacked, CALLER);
+        assert!(
+            output.status.success(),
+            "the caller does not compile against {release}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

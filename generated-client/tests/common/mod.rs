@@ -47,6 +47,20 @@ pub async fn mount_token(server: &MockServer, token: &str, times: Option<u64>) {
     mock.mount(server).await;
 }
 
+/// A token endpoint answering `token` only after `delay` (at most `times` times when given).
+pub async fn mount_slow_token(server: &MockServer, token: &str, delay: Duration, times: Option<u64>) {
+    let mock = Mock::given(method("POST")).and(path(TOKEN_PATH)).respond_with(
+        ResponseTemplate::new(200)
+            .set_body_json(token_body(token, 3600))
+            .set_delay(delay),
+    );
+    let mock = match times {
+        Some(n) => mock.up_to_n_times(n),
+        None => mock,
+    };
+    mock.mount(server).await;
+}
+
 /// The mock of `GET /v2/api-users` (the call most runtime tests make), to be completed.
 pub fn get_api_users() -> wiremock::MockBuilder {
     Mock::given(method("GET")).and(path(API_USERS_PATH))

@@ -38,7 +38,8 @@
 //! names of inline schemas follow typify's `ParentProperty` convention). The Rust verdicts
 //! follow the crate's documented compatibility policy: generated structs take new optional
 //! fields without breaking callers; string enums are open (`Unrecognized(String)`) and
-//! `#[non_exhaustive]`; methods take one positional argument per parameter. Hence:
+//! `#[non_exhaustive]`; methods take one positional argument per required parameter, and
+//! the optional ones by name (`<method>_with(…, <Method>Params)`). Hence:
 //!
 //! - new optional property, new response property, new operation: non-breaking;
 //! - new enum value: non-breaking on the wire and in Rust, in either direction. In a
@@ -52,8 +53,11 @@
 //! - type or format changed, media type removed, operation removed: breaking on both;
 //! - enum value removed: breaking in Rust (variant removed); on the wire when sent;
 //! - `operationId` renamed, schema renamed or removed: breaking in Rust only;
-//! - any parameter added or removed, or its required flag changed: breaking in Rust (the
-//!   positional argument list changes); on the wire when a requirement is added;
+//! - optional parameter added: non-breaking (a field of `<Method>Params`, or the first one:
+//!   `<method>_with` appears and `<method>` keeps its signature);
+//! - required parameter added, any parameter removed, or its required flag changed:
+//!   breaking in Rust (the positional arguments or the parameters struct change); on the
+//!   wire when a requirement is added;
 //! - nullability changed: breaking in Rust (`Option` wrapping); on the wire when a response
 //!   may now carry null or a request may no longer send it;
 //! - request body added or removed: breaking in Rust (the body argument); on the wire when a

@@ -156,8 +156,9 @@ impl Kind {
 
     /// The verdict policy: (wire, Rust, note). See the module documentation of `diff` for
     /// the reasoning; the Rust column assumes the generated crate's compatibility policy
-    /// (open, `#[non_exhaustive]` enums; additive struct fields; positional method
-    /// arguments, one per parameter).
+    /// (open, `#[non_exhaustive]` enums; additive struct fields; required parameters as
+    /// positional method arguments, optional ones as fields of a `#[non_exhaustive]`
+    /// parameters struct).
     pub fn verdicts(self, direction: Option<Direction>, facts: Facts) -> (Verdict, Verdict, Option<&'static str>) {
         use Kind::*;
         use Verdict::{Breaking as B, NonBreaking as N};
@@ -168,17 +169,22 @@ impl Kind {
             ApiAdded | OperationAdded | SchemaAdded => (N, N, None),
             ApiRemoved | OperationRemoved => (B, B, None),
             OperationIdRenamed => (N, B, Some("the client method is renamed")),
-            ParameterAdded => (
-                wire(facts.required),
+            ParameterAdded if facts.required => (
+                wire(true),
                 B,
-                Some("positional interface: every parameter is a method argument"),
+                Some("a required parameter is a positional argument of the method"),
             ),
-            ParameterRemoved => (N, B, Some("the method loses an argument")),
+            ParameterAdded => (
+                N,
+                N,
+                Some("optional parameters are fields of `<Method>Params`, taken by `<method>_with`"),
+            ),
+            ParameterRemoved => (N, B, Some("the method loses an argument or a parameters field")),
             ParameterRenamed => (N, N, Some("path parameters are positional arguments")),
             ParameterRequiredChanged => (
                 wire(facts.required),
                 B,
-                Some("the argument switches between `T` and `Option<T>`"),
+                Some("the parameter moves between the positional arguments and `<Method>Params`"),
             ),
             RequestBodyAdded => (wire(facts.required), B, Some("the method gains a body argument")),
             RequestBodyRemoved => (N, B, Some("the method loses its body argument")),

@@ -347,7 +347,7 @@ fn parameter_changes() {
         Some("/paths/~1v2~1things~1{thingId}/get/parameters/0/schema/type")
     );
     let optional = find(&findings, "m/parameter-added/GET /v2/things/{thingId} query.limit");
-    assert_eq!(verdicts(optional), (N, B), "positional interface: a new argument");
+    assert_eq!(verdicts(optional), (N, N), "optional parameters are named: a new field");
     assert_eq!(optional.rust_items, ["m::Client::get_thing"]);
     let header = find(&findings, "m/parameter-added/POST /v2/things header.X-Trace");
     assert_eq!(verdicts(header), (B, B));

@@ -1,0 +1,305 @@
+//! Paged operations, found by their shapes, each given a `<method>_items` stream.
+//!
+//! Spotnana pages its lists by offset. An operation is paged when its request carries an
+//! integer `offset` and `limit` (query parameters; or properties of the request body, at its
+//! root or in one of its object properties such as `paginationParams`) and its success
+//! response has exactly one array of component objects (the items). The total, when the
+//! response has one, is a top-level integer property named `total…`, or a `total…` integer
+//! inside one of its object properties (`paginationParams.totalNumResults`). Nothing here
+//! knows an operation by name: a paged operation Spotnana adds is found the same way.
+//!
+//! The emitted method takes the arguments of the operation's method (the optional parameters
+//! struct, or the body by value) and returns the runtime's `crate::paging::Paged` over the
+//! item type; offset, limit, items and total are reached by the JSON pointers found here.
+
+use crate::walk::{METHODS, escape};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use syn::{FnArg, Pat, Type};
+
+/// Where a paged operation's request keeps its window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Window {
+    /// `offset` and `limit` query parameters.
+    Query,
+    /// `offset` and `limit` in the request body, in the object at this JSON pointer (empty:
+    /// the body itself).
+    Body(String),
+}
+
+/// One paged operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged {
+    pub operation_id: String,
+    pub window: Window,
+    /// JSON pointer of the items array in the response.
+    pub items: String,
+    /// The component the items are (its Rust type is `types::<name>`).
+    pub item_component: String,
+    /// JSON pointer of the total in the response, when it has one.
+    pub total: Option<String>,
+}
+
+/// The paged operations of a document by Rust method name, and the operations with a
+/// window that are not paged, with why (for the report).
+#[derive(Debug, Clone, Default)]
+pub struct PagingPlan {
+    pub paged: BTreeMap<String, Paged>,
+    pub not_paged: Vec<(String, String)>,
+}
+
+/// Finds the paged operations of a fixed-up document.
+pub fn plan(doc: &Value) -> PagingPlan {
+    let mut plan = PagingPlan::default();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return plan;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(window) = window(doc, item, op) else { continue };
+            let place = format!("/paths/{}/{method}", escape(path));
+            match response_items(doc, op) {
+                Ok((items, item_component, total)) => {
+                    plan.paged.insert(
+                        crate::method_name(id),
+                        Paged {
+                            operation_id: id.into(),
+                            window,
+                            items,
+                            item_component,
+                            total,
+                        },
+                    );
+                }
+                Err(why) => plan.not_paged.push((place, why)),
+            }
+        }
+    }
+    plan
+}
+
+/// A schema with `$ref`s (and single-member `allOf`s, what the fix-ups make of a `$ref` with
+/// siblings) followed.
+fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                Some(target) => schema = target,
+                None => return schema,
+            }
+        } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+            schema = only;
+        } else {
+            return schema;
+        }
+    }
+    schema
+}
+
+fn is_integer(doc: &Value, schema: &Value) -> bool {
+    resolve(doc, schema).get("type").and_then(Value::as_str) == Some("integer")
+}
+
+/// Whether an object schema has integer `offset` and `limit` properties.
+fn has_window(doc: &Value, schema: &Value) -> bool {
+    let props = resolve(doc, schema).get("properties");
+    ["offset", "limit"]
+        .iter()
+        .all(|k| props.and_then(|p| p.get(*k)).is_some_and(|s| is_integer(doc, s)))
+}
+
+fn window(doc: &Value, path_item: &Value, op: &Value) -> Option<Window> {
+    let params: Vec<&Value> = [path_item.get("parameters"), op.get("parameters")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .collect();
+    let query = |name: &str| {
+        params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query")
+                && p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("schema").is_some_and(|s| is_integer(doc, s))
+        })
+    };
+    if query("offset") && query("limit") {
+        return Some(Window::Query);
+    }
+    let body = resolve(doc, op.pointer("/requestBody/content/application~1json/schema")?);
+    if has_window(doc, body) {
+        return Some(Window::Body(String::new()));
+    }
+    let props = body.get("properties")?.as_object()?;
+    props
+        .iter()
+        .find(|(_, s)| has_window(doc, s))
+        .map(|(name, _)| Window::Body(format!("/{}", escape(name))))
+}
+
+/// (items pointer, item component, total pointer) of the success response.
+fn response_items(doc: &Value, op: &Value) -> Result<(String, String, Option<String>), String> {
+    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
+    let schema = responses
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .find_map(|(_, r)| resolve(doc, r).pointer("/content/application~1json/schema"))
+        .ok_or("no JSON success response")?;
+    let props = resolve(doc, schema)
+        .get("properties")
+        .and_then(Value::as_object)
+        .ok_or("the success response is not an object")?;
+    let arrays: Vec<(&String, String)> = props
+        .iter()
+        .filter_map(|(name, s)| {
+            let s = resolve(doc, s);
+            if s.get("type").and_then(Value::as_str) != Some("array") {
+                return None;
+            }
+            let reference = s.pointer("/items/$ref").and_then(Value::as_str)?;
+            let component = reference.strip_prefix("#/components/schemas/")?;
+            Some((name, crate::walk::unescape(component)))
+        })
+        .collect();
+    let [(name, component)] = arrays.as_slice() else {
+        let names: Vec<&str> = arrays.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(format!(
+            "a window, but {} arrays of objects in the response ({}): which holds the items is not clear",
+            names.len(),
+            names.join(", ")
+        ));
+    };
+    let total_in = |props: &serde_json::Map<String, Value>| {
+        props
+            .iter()
+            .find(|(k, s)| k.starts_with("total") && is_integer(doc, s))
+            .map(|(k, _)| escape(k))
+    };
+    let total = total_in(props).map(|k| format!("/{k}")).or_else(|| {
+        props.iter().find_map(|(name, s)| {
+            let inner = resolve(doc, s).get("properties").and_then(Value::as_object)?;
+            total_in(inner).map(|k| format!("/{}/{k}", escape(name)))
+        })
+    });
+    Ok((format!("/{}", escape(name)), component.clone(), total))
+}
+
+/// Adds `<method>_items` to `Client` for each paged operation of `plan`; returns the methods
+/// added, or why one could not be.
+pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<Vec<String>, String> {
+    let methods: BTreeMap<String, syn::ImplItemFn> = crate::client_methods_mut(file)
+        .map(|f| (f.sig.ident.to_string(), f.clone()))
+        .collect();
+    let mut added = Vec::new();
+    let mut items = Vec::new();
+    for (name, paged) in &plan.paged {
+        let with = format!("{name}_with");
+        let base = methods
+            .get(&with)
+            .or_else(|| methods.get(name))
+            .ok_or_else(|| format!("{}: no method `{name}`", paged.operation_id))?;
+        items.push(items_method(name, base, paged)?);
+        added.push(name.clone());
+    }
+    if !items.is_empty() {
+        file.items.push(syn::parse_quote! { impl Client { #(#items)* } });
+    }
+    Ok(added)
+}
+
+fn items_method(name: &str, base: &syn::ImplItemFn, paged: &Paged) -> Result<syn::ImplItemFn, String> {
+    let method = &base.sig.ident;
+    let items_name = format_ident!("{name}_items");
+    let item = syn::parse_str::<Type>(&format!("types::{}", crate::sanitize_type_name(&paged.item_component)))
+        .map_err(|e| format!("{}: item type: {e}", paged.operation_id))?;
+    let generics = &base.sig.generics;
+    let mut inputs = Vec::new();
+    let mut args = Vec::new();
+    let mut body_arg = None;
+    let mut params_arg = None;
+    for input in base.sig.inputs.iter().skip(1) {
+        let FnArg::Typed(typed) = input else { continue };
+        let Pat::Ident(pat) = &*typed.pat else {
+            return Err(format!("{}: an argument without a name", paged.operation_id));
+        };
+        let ident = &pat.ident;
+        match (&paged.window, &*typed.ty) {
+            (Window::Body(_), Type::Reference(r)) if ident == "body" => {
+                let owned = &r.elem;
+                inputs.push(quote!(body: #owned));
+                args.push(quote!(&body));
+                body_arg = Some(());
+            }
+            (Window::Query, ty) if ident == "params" => {
+                inputs.push(quote!(params: #ty));
+                args.push(quote!(params));
+                params_arg = Some(());
+            }
+            (_, ty) => {
+                inputs.push(quote!(#ident: #ty));
+                args.push(quote!(#ident));
+            }
+        }
+    }
+    let items_at = &paged.items;
+    let total = match &paged.total {
+        Some(t) => quote!(::std::option::Option::Some(#t)),
+        None => quote!(::std::option::Option::None),
+    };
+    let lifetime = if generics.lifetimes().any(|l| l.lifetime.ident == "a") {
+        quote!('a)
+    } else {
+        quote!('_)
+    };
+    let doc = format!(
+        "Every item of [`Client::{name}`] (`{}`), fetched a page at a time as the stream is read \
+         (see [`crate::paging`]): from the offset given on, the limit given as the page size, up \
+         to the total. Each page is a call of [`Client::{method}`].",
+        paged.operation_id
+    );
+    let body = match (&paged.window, body_arg, params_arg) {
+        (Window::Query, _, Some(())) => quote! {
+            let start = params.offset.map(crate::paging::as_count);
+            let limit = params.limit.map(crate::paging::as_count);
+            crate::paging::offset_items(start, limit, move |offset, limit| {
+                let mut params = params.clone();
+                params.offset = ::std::option::Option::Some(crate::paging::count(offset));
+                if let ::std::option::Option::Some(limit) = limit {
+                    params.limit = ::std::option::Option::Some(crate::paging::count(limit));
+                }
+                async move {
+                    let page = self.#method(#(#args),*).await?.into_inner();
+                    crate::paging::page(&page, #items_at, #total)
+                }
+            })
+        },
+        (Window::Body(at), Some(()), _) => quote! {
+            let (start, limit) = crate::paging::body_window(&body, #at);
+            crate::paging::offset_items(start, limit, move |offset, limit| {
+                let paged = crate::paging::body_at(&body, #at, offset, limit);
+                async move {
+                    let body = paged?;
+                    let page = self.#method(#(#args),*).await?.into_inner();
+                    crate::paging::page(&page, #items_at, #total)
+                }
+            })
+        },
+        _ => {
+            return Err(format!(
+                "{}: the method `{method}` does not take the window ({:?})",
+                paged.operation_id, paged.window
+            ));
+        }
+    };
+    Ok(syn::parse_quote! {
+        #[doc = #doc]
+        pub fn #items_name #generics(&#lifetime self, #(#inputs),*) -> crate::paging::Paged<#lifetime, #item> {
+            #body
+        }
+    })
+}

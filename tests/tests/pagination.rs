@@ -1,0 +1,180 @@
+//! Paged operations stream every item, page by page, for each shape of window Spotnana's
+//! documents use: `offset`/`limit` in the query (`getApiUsers`), in an object of the request
+//! body (`listGrades`: `paginationParams`), and at the body's root (`listEvents`); the total
+//! at the response's root or inside its pagination object. Against a mock that answers each
+//! offset, and only for the page size the caller asked.
+
+use serde_json::{Value, json};
+use spotnana::{Paged, Spotnana};
+use std::num::NonZeroU32;
+use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+
+const COMPANY: &str = "4974a66b-7493-4f41-908c-58ba81093947";
+const PAGE_SIZE: u64 = 2;
+
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    Query,
+    BodyObject,
+    BodyRoot,
+}
+
+const SHAPES: [Shape; 3] = [Shape::Query, Shape::BodyObject, Shape::BodyRoot];
+
+impl Shape {
+    /// The property naming an item (what the test reads back).
+    fn key(self) -> &'static str {
+        match self {
+            Shape::Query => "clientId",
+            Shape::BodyObject | Shape::BodyRoot => "name",
+        }
+    }
+
+    fn item(self, i: u64) -> Value {
+        match self {
+            Shape::Query => json!({"clientId": format!("item-{i}")}),
+            Shape::BodyObject => json!({"id": format!("00000000-0000-4000-8000-{i:012}"), "name": format!("item-{i}")}),
+            Shape::BodyRoot => json!({"name": format!("item-{i}")}),
+        }
+    }
+
+    fn page(self, items: std::ops::Range<u64>, total: u64) -> Value {
+        let items: Vec<Value> = items.map(|i| self.item(i)).collect();
+        match self {
+            Shape::Query => json!({"apiUsers": items, "totalCount": total}),
+            Shape::BodyObject => json!({"grades": items, "paginationParams": {"totalNumResults": total}}),
+            Shape::BodyRoot => json!({"events": items, "paginationParams": {"totalNumResults": total}}),
+        }
+    }
+
+    /// The request of the page at `offset`, of `PAGE_SIZE` items.
+    fn request(self, offset: u64) -> MockBuilder {
+        match self {
+            Shape::Query => Mock::given(method("GET"))
+                .and(path("/v2/api-users"))
+                .and(query_param("offset", offset.to_string()))
+                .and(query_param("limit", PAGE_SIZE.to_string())),
+            Shape::BodyObject => Mock::given(method("POST"))
+                .and(path(format!("/v2/companies/{COMPANY}/grades/list")))
+                .and(body_partial_json(
+                    json!({"paginationParams": {"offset": offset, "limit": PAGE_SIZE}}),
+                )),
+            Shape::BodyRoot => Mock::given(method("POST"))
+                .and(path("/v2/events/list"))
+                .and(body_partial_json(json!({"offset": offset, "limit": PAGE_SIZE}))),
+        }
+    }
+
+    async fn answer(self, server: &MockServer, offset: u64, items: std::ops::Range<u64>, total: u64) {
+        self.request(offset)
+            .respond_with(ResponseTemplate::new(200).set_body_json(self.page(items, total)))
+            .mount(server)
+            .await;
+    }
+
+    /// Reads the whole stream: the items' names, and the error that ended it, if any.
+    async fn read(self, server: &MockServer) -> (Vec<String>, Option<spotnana::Error>) {
+        let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
+        match self {
+            Shape::Query => {
+                let auth = spotnana.auth();
+                let params = spotnana::auth::GetApiUsersParams::new().limit(PAGE_SIZE as i64);
+                drain(auth.get_api_users_items(params), self.key()).await
+            }
+            Shape::BodyObject => {
+                let company = spotnana.company();
+                let mut window = spotnana::common::OffsetBasedPaginationRequestParams::new();
+                window.limit = NonZeroU32::new(PAGE_SIZE as u32).unwrap();
+                let body = spotnana::company::types::ListGradesRequest::new(window);
+                let id = COMPANY.parse().unwrap();
+                drain(company.list_grades_items(&id, body), self.key()).await
+            }
+            Shape::BodyRoot => {
+                let event = spotnana.event();
+                let mut body = spotnana::event::types::ListEventsRequest::new();
+                body.limit = PAGE_SIZE as i64;
+                drain(event.list_events_items(body), self.key()).await
+            }
+        }
+    }
+}
+
+async fn drain<T: serde::Serialize>(mut paged: Paged<'_, T>, key: &str) -> (Vec<String>, Option<spotnana::Error>) {
+    let mut names = Vec::new();
+    while let Some(item) = paged.next().await {
+        match item {
+            Ok(item) => names.push(serde_json::to_value(&item).unwrap()[key].as_str().unwrap().to_string()),
+            Err(error) => {
+                assert!(paged.next().await.is_none(), "the stream ends at its first error");
+                return (names, Some(error));
+            }
+        }
+    }
+    (names, None)
+}
+
+fn names(range: std::ops::Range<u64>) -> Vec<String> {
+    range.map(|i| format!("item-{i}")).collect()
+}
+
+async fn sent(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+/// For every shape: the server answers `pages` (offset, items, total); reading the stream
+/// gives `expected` items, no error, in `requests` requests.
+async fn check(pages: &[(u64, std::ops::Range<u64>, u64)], expected: std::ops::Range<u64>, requests: usize) {
+    for shape in SHAPES {
+        let server = MockServer::start().await;
+        for (offset, items, total) in pages {
+            shape.answer(&server, *offset, items.clone(), *total).await;
+        }
+        let (got, error) = shape.read(&server).await;
+        assert!(error.is_none(), "{shape:?}: {error:?}");
+        assert_eq!(got, names(expected.clone()), "{shape:?}");
+        assert_eq!(sent(&server).await, requests, "{shape:?}: requests");
+    }
+}
+
+#[tokio::test]
+async fn every_item_in_order_and_no_request_past_the_total() {
+    // The page at offset 4 is past the total: never asked for.
+    check(&[(0, 0..2, 4), (2, 2..4, 4), (4, 4..6, 4)], 0..4, 2).await;
+}
+
+#[tokio::test]
+async fn a_short_last_page_ends_the_stream() {
+    check(&[(0, 0..2, 5), (2, 2..4, 5), (4, 4..5, 5)], 0..5, 3).await;
+}
+
+#[tokio::test]
+async fn an_empty_first_page_is_an_empty_stream() {
+    check(&[(0, 0..0, 0)], 0..0, 1).await;
+}
+
+#[tokio::test]
+async fn a_total_that_shrinks_mid_way_ends_the_stream_there() {
+    // Items were removed meanwhile: the total is 3 on the second page, and 4 have been read.
+    check(&[(0, 0..2, 10), (2, 2..4, 3), (4, 4..6, 3)], 0..4, 2).await;
+}
+
+#[tokio::test]
+async fn an_error_on_page_three_comes_after_the_items_of_the_first_two() {
+    for shape in SHAPES {
+        let server = MockServer::start().await;
+        shape.answer(&server, 0, 0..2, 10).await;
+        shape.answer(&server, 2, 2..4, 10).await;
+        shape
+            .request(4)
+            .respond_with(ResponseTemplate::new(400).set_body_json(json!({"debugIdentifier": "dbg-page-3"})))
+            .mount(&server)
+            .await;
+        let (got, error) = shape.read(&server).await;
+        assert_eq!(got, names(0..4), "{shape:?}");
+        let error = error.unwrap_or_else(|| panic!("{shape:?}: no error"));
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{shape:?}: {error:?}");
+        assert_eq!(error.debug_identifier(), Some("dbg-page-3"), "{shape:?}");
+        assert_eq!(sent(&server).await, 3, "{shape:?}");
+    }
+}
