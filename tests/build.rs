@@ -60,6 +60,7 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
     let set = spotnana_codegen::generate_all_parsed(documents, &spotnana_codegen::Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut table = String::from("static CALLS: &[Call] = &[\n");
+    let mut items_table = String::from("static ITEMS: &[ItemsCall] = &[\n");
     let mut functions = String::from(FORM_PARTS);
     for (module, generated) in &set.apis {
         let file = syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{module}: {e}"));
@@ -74,10 +75,13 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
             }
             for member in &block.items {
                 let syn::ImplItem::Fn(f) = member else { continue };
-                if f.sig.asyncness.is_none() || !matches!(f.vis, syn::Visibility::Public(_)) {
+                let mut method = f.sig.ident.to_string();
+                // A paged operation's stream (see codegen's `paging`): read a few items.
+                let items_of = method.strip_suffix("_items").map(str::to_string);
+                let callable = f.sig.asyncness.is_some() || items_of.is_some();
+                if !callable || !matches!(f.vis, syn::Visibility::Public(_)) {
                     continue;
                 }
-                let mut method = f.sig.ident.to_string();
                 let mut names = Vec::new();
                 let mut lets = String::new();
                 let mut args = Vec::new();
@@ -96,10 +100,12 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
                             names.push(field.clone());
                         }
                         args.push(format!("p{i}"));
-                        let call = method
-                            .strip_suffix("_with")
-                            .unwrap_or_else(|| panic!("{module}::{method}: takes {ty}"));
-                        method = call.to_string();
+                        if items_of.is_none() {
+                            let call = method
+                                .strip_suffix("_with")
+                                .unwrap_or_else(|| panic!("{module}::{method}: takes {ty}"));
+                            method = call.to_string();
+                        }
                         continue;
                     }
                     if let Some(form) = type_name(&pat.ty).and_then(|t| forms.get(&t)) {
@@ -128,6 +134,24 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
                 if names.is_empty() {
                     lets.push_str("let _ = a;");
                 }
+                if let Some(base) = items_of {
+                    let function = format!("items_{module}_{base}");
+                    writeln!(
+                        functions,
+                        "fn {function}<'a>(s: &'a spotnana::Spotnana, a: &'a Args) -> ItemsFuture<'a> {{ \
+                         Box::pin(async move {{ {lets} let client = s.{module}(); \
+                         let paged = client.{}({}); Ok(read_items(paged).await) }}) }}",
+                        f.sig.ident,
+                        args.join(", ")
+                    )
+                    .unwrap();
+                    writeln!(
+                        items_table,
+                        "    ItemsCall {{ module: {module:?}, method: {base:?}, call: {function} }},"
+                    )
+                    .unwrap();
+                    continue;
+                }
                 let function = format!("call_{module}_{method}");
                 writeln!(
                     functions,
@@ -147,6 +171,8 @@ fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
         }
     }
     table.push_str("];\n");
+    items_table.push_str("];\n");
+    table.push_str(&items_table);
     table.push_str(&functions);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("conformance_calls.rs");
     std::fs::write(out, table).unwrap();

@@ -28,6 +28,16 @@ pub enum Window {
     Body(String),
 }
 
+/// Names of an integer property that counts every item of a paged list.
+const TOTALS: &[&str] = &[
+    "totalNumResults",
+    "totalCount",
+    "totalResults",
+    "totalItems",
+    "totalRecords",
+    "total",
+];
+
 /// One paged operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paged {
@@ -121,10 +131,12 @@ fn window(doc: &Value, path_item: &Value, op: &Value) -> Option<Window> {
         .flatten()
         .map(|p| resolve(doc, p))
         .collect();
+    // Optional ones: they are fields of the method's parameters struct.
     let query = |name: &str| {
         params.iter().any(|p| {
             p.get("in").and_then(Value::as_str) == Some("query")
                 && p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("required") != Some(&Value::Bool(true))
                 && p.get("schema").is_some_and(|s| is_integer(doc, s))
         })
     };
@@ -174,11 +186,12 @@ fn response_items(doc: &Value, op: &Value) -> Result<(String, String, Option<Str
             names.join(", ")
         ));
     };
+    // A total of items, by the names Spotnana uses for one (not `totalPages`).
     let total_in = |props: &serde_json::Map<String, Value>| {
-        props
+        TOTALS
             .iter()
-            .find(|(k, s)| k.starts_with("total") && is_integer(doc, s))
-            .map(|(k, _)| escape(k))
+            .find(|name| props.get(**name).is_some_and(|s| is_integer(doc, s)))
+            .map(|name| escape(name))
     };
     let total = total_in(props).map(|k| format!("/{k}")).or_else(|| {
         props.iter().find_map(|(name, s)| {
@@ -189,8 +202,9 @@ fn response_items(doc: &Value, op: &Value) -> Result<(String, String, Option<Str
     Ok((format!("/{}", escape(name)), component.clone(), total))
 }
 
-/// Adds `<method>_items` to `Client` for each paged operation of `plan`; returns the methods
-/// added, or why one could not be.
+/// Adds `<method>_items` to `Client` for each paged operation of `plan` (and, when the window
+/// is in the body and the operation has optional parameters, `<method>_items_with`); returns
+/// the operations paged, or why one could not be.
 pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<Vec<String>, String> {
     let methods: BTreeMap<String, syn::ImplItemFn> = crate::client_methods_mut(file)
         .map(|f| (f.sig.ident.to_string(), f.clone()))
@@ -198,12 +212,32 @@ pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<
     let mut added = Vec::new();
     let mut items = Vec::new();
     for (name, paged) in &plan.paged {
-        let with = format!("{name}_with");
-        let base = methods
-            .get(&with)
-            .or_else(|| methods.get(name))
-            .ok_or_else(|| format!("{}: no method `{name}`", paged.operation_id))?;
-        items.push(items_method(name, base, paged)?);
+        let with = methods.get(&format!("{name}_with"));
+        // The stream of the method without optional parameters keeps its signature when the
+        // operation gains its first one: that one comes as `_items_with`.
+        let bases = match (&paged.window, with) {
+            (Window::Query, Some(with)) => vec![(format!("{name}_items"), with)],
+            (Window::Query, None) => {
+                return Err(format!(
+                    "{}: paged by query parameters, but no `{name}_with`",
+                    paged.operation_id
+                ));
+            }
+            (Window::Body(_), with) => {
+                let plain = methods
+                    .get(name)
+                    .ok_or_else(|| format!("{}: no method `{name}`", paged.operation_id))?;
+                let mut bases = vec![(format!("{name}_items"), plain)];
+                bases.extend(with.map(|w| (format!("{name}_items_with"), w)));
+                bases
+            }
+        };
+        for (stream, base) in bases {
+            if methods.contains_key(&stream) {
+                return Err(format!("{}: `{stream}` is already a method", paged.operation_id));
+            }
+            items.push(items_method(&format_ident!("{stream}"), name, base, paged)?);
+        }
         added.push(name.clone());
     }
     if !items.is_empty() {
@@ -212,39 +246,47 @@ pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<
     Ok(added)
 }
 
-fn items_method(name: &str, base: &syn::ImplItemFn, paged: &Paged) -> Result<syn::ImplItemFn, String> {
+fn items_method(
+    stream: &syn::Ident,
+    name: &str,
+    base: &syn::ImplItemFn,
+    paged: &Paged,
+) -> Result<syn::ImplItemFn, String> {
     let method = &base.sig.ident;
-    let items_name = format_ident!("{name}_items");
+    let operation = &paged.operation_id;
     let item = syn::parse_str::<Type>(&format!("types::{}", crate::sanitize_type_name(&paged.item_component)))
-        .map_err(|e| format!("{}: item type: {e}", paged.operation_id))?;
+        .map_err(|e| format!("{operation}: item type: {e}"))?;
     let generics = &base.sig.generics;
     let mut inputs = Vec::new();
     let mut args = Vec::new();
-    let mut body_arg = None;
-    let mut params_arg = None;
+    // Owned arguments other than the body: one copy per page.
+    let mut copies = Vec::new();
+    let mut has_body = false;
+    let mut has_params = false;
     for input in base.sig.inputs.iter().skip(1) {
         let FnArg::Typed(typed) = input else { continue };
         let Pat::Ident(pat) = &*typed.pat else {
-            return Err(format!("{}: an argument without a name", paged.operation_id));
+            return Err(format!("{operation}: an argument without a name"));
         };
         let ident = &pat.ident;
         match (&paged.window, &*typed.ty) {
             (Window::Body(_), Type::Reference(r)) if ident == "body" => {
                 let owned = &r.elem;
                 inputs.push(quote!(body: #owned));
-                args.push(quote!(&body));
-                body_arg = Some(());
+                has_body = true;
             }
-            (Window::Query, ty) if ident == "params" => {
-                inputs.push(quote!(params: #ty));
-                args.push(quote!(params));
-                params_arg = Some(());
-            }
+            (_, ty @ Type::Reference(_)) => inputs.push(quote!(#ident: #ty)),
             (_, ty) => {
                 inputs.push(quote!(#ident: #ty));
-                args.push(quote!(#ident));
+                copies.push(quote!(let #ident = ::std::clone::Clone::clone(&#ident);));
+                has_params |= ident == "params";
             }
         }
+        args.push(if ident == "body" && has_body {
+            quote!(&body)
+        } else {
+            quote!(#ident)
+        });
     }
     let items_at = &paged.items;
     let total = match &paged.total {
@@ -257,48 +299,55 @@ fn items_method(name: &str, base: &syn::ImplItemFn, paged: &Paged) -> Result<syn
         quote!('_)
     };
     let doc = format!(
-        "Every item of [`Client::{name}`] (`{}`), fetched a page at a time as the stream is read \
-         (see [`crate::paging`]): from the offset given on, the limit given as the page size, up \
-         to the total. Each page is a call of [`Client::{method}`].",
-        paged.operation_id
+        "Every item of [`Client::{name}`] (`{operation}`), fetched a page at a time as the stream \
+         is read (see [`crate::paging`]): from the offset given on, the limit given as the page \
+         size, up to the total. Each page is a call of [`Client::{method}`], with its own \
+         correlation id when the client sends them."
     );
-    let body = match (&paged.window, body_arg, params_arg) {
-        (Window::Query, _, Some(())) => quote! {
+    let fetch = quote! {
+        async move {
+            let page = self.#method(#(#args),*).await?.into_inner();
+            crate::paging::page(#operation, &page, #items_at, #total)
+        }
+    };
+    let fetch_body = quote! {
+        async move {
+            let body = paged?;
+            let page = self.#method(#(#args),*).await?.into_inner();
+            crate::paging::page(#operation, &page, #items_at, #total)
+        }
+    };
+    let body = match &paged.window {
+        Window::Query if has_params => quote! {
             let start = params.offset.map(crate::paging::as_count);
             let limit = params.limit.map(crate::paging::as_count);
             crate::paging::offset_items(start, limit, move |offset, limit| {
-                let mut params = params.clone();
+                #(#copies)*
+                let mut params = params;
                 params.offset = ::std::option::Option::Some(crate::paging::count(offset));
                 if let ::std::option::Option::Some(limit) = limit {
                     params.limit = ::std::option::Option::Some(crate::paging::count(limit));
                 }
-                async move {
-                    let page = self.#method(#(#args),*).await?.into_inner();
-                    crate::paging::page(&page, #items_at, #total)
-                }
+                #fetch
             })
         },
-        (Window::Body(at), Some(()), _) => quote! {
+        Window::Body(at) if has_body => quote! {
             let (start, limit) = crate::paging::body_window(&body, #at);
             crate::paging::offset_items(start, limit, move |offset, limit| {
+                #(#copies)*
                 let paged = crate::paging::body_at(&body, #at, offset, limit);
-                async move {
-                    let body = paged?;
-                    let page = self.#method(#(#args),*).await?.into_inner();
-                    crate::paging::page(&page, #items_at, #total)
-                }
+                #fetch_body
             })
         },
-        _ => {
+        window => {
             return Err(format!(
-                "{}: the method `{method}` does not take the window ({:?})",
-                paged.operation_id, paged.window
+                "{operation}: the method `{method}` does not take the window ({window:?})"
             ));
         }
     };
     Ok(syn::parse_quote! {
         #[doc = #doc]
-        pub fn #items_name #generics(&#lifetime self, #(#inputs),*) -> crate::paging::Paged<#lifetime, #item> {
+        pub fn #stream #generics(&#lifetime self, #(#inputs),*) -> crate::paging::Paged<#lifetime, #item> {
             #body
         }
     })

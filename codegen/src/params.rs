@@ -48,33 +48,53 @@ pub fn gather_optional_parameters(file: &mut syn::File) -> Result<Vec<(String, u
         let mut setters = Vec::new();
         let mut bindings: Vec<syn::Stmt> = Vec::new();
         let mut set_names = Vec::new();
+        // An optional parameter named `params` becomes a field; a required one would clash.
+        let required_params = method
+            .sig
+            .inputs
+            .iter()
+            .any(|i| argument_name(i).as_deref() == Some("params"))
+            && !optional.iter().any(|a| a.ident == "params");
+        if required_params {
+            return Err(format!("Client::{name}: a required argument is already named `params`"));
+        }
         for arg in &optional {
             let ident = &arg.ident;
-            if ident == "new" {
-                return Err(format!("Client::{name}: a parameter named `new`"));
-            }
             let key = ident.to_string();
+            // A setter must not take the name of an associated function callers use.
+            let setter = if ["new", "default", "clone"].contains(&key.as_str()) {
+                format_ident!("set_{key}")
+            } else {
+                ident.clone()
+            };
             let doc = argument_doc(&arguments_doc, &key).unwrap_or_else(|| format!("The `{key}` parameter."));
             let (field_ty, setter_ty, into, binding) = match &arg.inner {
                 Inner::Str => (
                     quote!(::std::string::String),
                     quote!(impl ::std::convert::Into<::std::string::String>),
                     quote!(value.into()),
-                    quote!(params.#ident.as_deref()),
+                    Some(quote!(let #ident = #ident.as_deref();)),
                 ),
-                Inner::Ref(ty) => (quote!(#ty), quote!(#ty), quote!(value), quote!(params.#ident.as_ref())),
-                Inner::Owned(ty) => (quote!(#ty), quote!(#ty), quote!(value), quote!(params.#ident)),
+                Inner::Ref(ty) => (
+                    quote!(#ty),
+                    quote!(#ty),
+                    quote!(value),
+                    Some(quote!(let #ident = #ident.as_ref();)),
+                ),
+                Inner::Owned(ty) => (quote!(#ty), quote!(#ty), quote!(value), None),
             };
             fields.push(quote! { #[doc = #doc] pub #ident: ::std::option::Option<#field_ty>, });
             let setter_doc = format!("Sets `{key}`: {doc}");
             setters.push(quote! {
                 #[doc = #setter_doc]
-                pub fn #ident(mut self, value: #setter_ty) -> Self {
+                pub fn #setter(mut self, value: #setter_ty) -> Self {
                     self.#ident = ::std::option::Option::Some(#into);
                     self
                 }
             });
-            bindings.push(syn::parse_quote!(let #ident = #binding;));
+            if let Some(binding) = binding {
+                bindings.push(syn::parse_quote!(#binding));
+            }
             set_names.push(quote! { if self.#ident.is_some() { set.entry(&#key); } });
         }
 
@@ -95,7 +115,7 @@ pub fn gather_optional_parameters(file: &mut syn::File) -> Result<Vec<(String, u
             impl #params {
                 /// No optional parameter set.
                 pub fn new() -> Self {
-                    Self::default()
+                    <Self as ::std::default::Default>::default()
                 }
                 #(#setters)*
             }
@@ -123,12 +143,17 @@ pub fn gather_optional_parameters(file: &mut syn::File) -> Result<Vec<(String, u
             .collect();
         method.sig.inputs.push(syn::parse_quote!(params: #params));
         let body = &method.block;
-        method.block = syn::parse_quote!({ #(#bindings)* #body });
+        let fields: Vec<&syn::Ident> = optional.iter().map(|a| &a.ident).collect();
+        // Destructured first: a parameter may itself be named `params`.
+        method.block = syn::parse_quote!({
+            let #params { #(#fields),* } = params;
+            #(#bindings)*
+            #body
+        });
         let with_doc = format!(
             "[`Client::{name}`] with optional parameters ([`{params}`]). The same call, the same \
-             errors, the same retry safety."
+             errors, the same retry safety.\n\n"
         );
-        method.attrs.retain(|a| !a.path().is_ident("doc"));
         method.attrs.insert(0, syn::parse_quote!(#[doc = #with_doc]));
 
         // `<method>`: the required arguments only, no optional parameter set.
@@ -155,7 +180,7 @@ pub fn gather_optional_parameters(file: &mut syn::File) -> Result<Vec<(String, u
             quote!('_)
         };
         short.sig.output = syn::parse_quote!(-> impl ::std::future::Future<Output = #output> + #lifetime);
-        short.block = syn::parse_quote!({ self.#with(#(#passed,)* #params::default()) });
+        short.block = syn::parse_quote!({ self.#with(#(#passed,)* <#params as ::std::default::Default>::default()) });
         let short_doc =
             format!("\n\nSends none of the optional parameters: [`Client::{with}`] takes them ([`{params}`]).");
         short.attrs.push(syn::parse_quote!(#[doc = #short_doc]));
@@ -294,11 +319,11 @@ mod tests {
             "pub fn name( mut self, value: impl ::std::convert::Into<::std::string::String>, ) -> Self {",
             "pub fn limit(mut self, value: i64) -> Self {",
             "pub async fn list_things_with<'a>( &'a self, company_id: &'a str, params: ListThingsParams, ) \
-             -> Result<ResponseValue<types::Things>, crate::Error> { let ids = params.ids.as_ref(); \
-             let limit = params.limit; let name = params.name.as_deref(); {",
+             -> Result<ResponseValue<types::Things>, crate::Error> { let ListThingsParams { ids, limit, name } = \
+             params; let ids = ids.as_ref(); let name = name.as_deref(); {",
             "pub fn list_things<'a>( &'a self, company_id: &'a str, ) -> impl ::std::future::Future< \
              Output = Result<ResponseValue<types::Things>, crate::Error>, > + 'a { \
-             self.list_things_with(company_id, ListThingsParams::default()) }",
+             self.list_things_with( company_id, <ListThingsParams as ::std::default::Default>::default(), ) }",
             "if self.limit.is_some() { set.entry(&\"limit\"); }",
             "Sends none of the optional parameters: [`Client::list_things_with`] takes them",
         ] {
@@ -309,6 +334,26 @@ mod tests {
             "{code}"
         );
         assert!(!code.contains("GetThingParams"), "{code}");
+    }
+
+    #[test]
+    fn parameters_named_like_associated_functions_get_prefixed_setters() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                pub async fn odd<'a>(&'a self, new: Option<i64>, params: Option<&'a str>)
+                    -> Result<ResponseValue<()>, crate::Error> { todo!() }
+            }
+        };
+        gather_optional_parameters(&mut file).unwrap();
+        let code = squash(&prettyplease::unparse(&file));
+        assert!(
+            code.contains("pub fn set_new(mut self, value: i64) -> Self {"),
+            "{code}"
+        );
+        assert!(
+            code.contains("let OddParams { new, params } = params; let params = params.as_deref();"),
+            "{code}"
+        );
     }
 
     #[test]

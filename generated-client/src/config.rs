@@ -95,6 +95,22 @@ pub struct SpotnanaBuilder {
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) refresh_margin: Duration,
+    pub(crate) correlation: Option<CorrelationId>,
+}
+
+/// How each call gets its correlation id (see [`SpotnanaBuilder::correlation_id`]).
+#[derive(Clone)]
+pub(crate) struct CorrelationId {
+    pub(crate) header: reqwest::header::HeaderName,
+    pub(crate) make: std::sync::Arc<dyn Fn() -> String + Send + Sync>,
+}
+
+impl std::fmt::Debug for CorrelationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorrelationId")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for SpotnanaBuilder {
@@ -107,6 +123,7 @@ impl Default for SpotnanaBuilder {
             request_timeout: Some(Duration::from_secs(30)),
             deadline: Some(Duration::from_secs(120)),
             refresh_margin: Duration::from_secs(60),
+            correlation: None,
         }
     }
 }
@@ -206,6 +223,23 @@ impl SpotnanaBuilder {
     /// leaves with a token about to expire in flight.
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
+        self
+    }
+
+    /// Sends a correlation id with every call in the header `header`, made by `make` once per
+    /// call (its retries carry the same), and logs it with each attempt as `correlation_id`,
+    /// so that a request can be followed from the caller's logs to Spotnana's (their best
+    /// practices ask for one on every request). A call's own header of that name
+    /// ([`crate::CallOptions::header`]) is used instead of a made one.
+    pub fn correlation_id(
+        mut self,
+        header: reqwest::header::HeaderName,
+        make: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.correlation = Some(CorrelationId {
+            header,
+            make: std::sync::Arc::new(make),
+        });
         self
     }
 

@@ -72,6 +72,7 @@ impl Spotnana {
             retry: builder.retry,
             request_timeout: builder.request_timeout,
             deadline: builder.deadline,
+            correlation: builder.correlation,
             tokens,
             metrics: Metrics::default(),
         });

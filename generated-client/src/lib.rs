@@ -46,6 +46,7 @@
 //! | [`retry`] | [`RetryPolicy`], [`RetrySafety`]: what may be sent again, backoff with jitter, `Retry-After` |
 //! | `send` | the one attempt loop (API calls and the token request): send, log, retry, within the call's budget |
 //! | `options` | [`CallOptions`]: timeout, deadline, retry policy and safety, extra headers of some calls |
+//! | [`paging`] | [`Paged`]: the items of a paged operation, page by page |
 //! | [`logging`] | one `tracing` event per attempt; the `x-pii` table and redaction |
 //! | [`error`] | [`Error`], the one error type every method returns; [`TokenError`] |
 //! | [`runtime`] | [`Runtime`]: runs each generated method as one call, and progenitor's hooks |
@@ -85,6 +86,12 @@
 //! Spotnana's error body ([`ApiErrorBody`]: `debugIdentifier`, `errorMessages`), says
 //! whether the document lists the status, and [`Error::is_retryable`]. A token failure is
 //! [`Error::Token`] ([`TokenError`]: status, body, `debugIdentifier`, transient or not).
+//!
+//! Required and path parameters and the body are positional; optional query and header
+//! parameters are set by name: `<method>()` sends none, `<method>_with(…, <Method>Params)`
+//! those set on the `#[non_exhaustive]` parameters struct, so a parameter Spotnana adds
+//! breaks no caller. A paged list has `<method>_items(…)`, a lazy [`Paged`] stream of every
+//! item (see [`paging`]; the table above counts them per API).
 //!
 //! [`Spotnana::with_options`] gives a handle whose calls apply [`CallOptions`]: a timeout, a
 //! deadline, a retry policy ([`RetryPolicy::none`] for none), the retry safety, extra headers

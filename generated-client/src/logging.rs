@@ -2,8 +2,9 @@
 //!
 //! Every attempt of every call is one `tracing` event at `info` (target `spotnana`):
 //! `method`, `path` (the *template*, e.g. `/v2/users/{userId}`: a concrete path carries
-//! ids), `operation` (Spotnana's operationId), `status`, `latency_ms`, `attempt`, and
-//! `debug_identifier` when Spotnana's error body has one. Never logged: the
+//! ids), `operation` (Spotnana's operationId), `status`, `latency_ms`, `attempt`,
+//! `debug_identifier` when Spotnana's error body has one, and `correlation_id` when the
+//! client sends one ([`crate::SpotnanaBuilder::correlation_id`]). Never logged: the
 //! `Authorization` header, client secrets, tokens, request or response bodies, query
 //! strings, and the values of properties the documents mark `x-pii`.
 
@@ -232,6 +233,7 @@ pub(crate) fn failure_kind(e: &reqwest::Error) -> &'static str {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn attempt(
     meta: &OperationMeta,
+    correlation_id: Option<&str>,
     attempt: u32,
     status: Option<u16>,
     latency: std::time::Duration,
@@ -249,6 +251,7 @@ pub(crate) fn attempt(
         latency_ms,
         attempt,
         debug_identifier = debug_identifier.unwrap_or(""),
+        correlation_id = correlation_id.unwrap_or(""),
         failure = failure.unwrap_or(""),
         "spotnana request"
     );

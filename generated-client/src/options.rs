@@ -20,7 +20,7 @@ use std::time::Duration;
 ///     .request_timeout(Duration::from_secs(5))
 ///     .retry(RetryPolicy::none())
 ///     .header("x-correlation-id", "order-8812")?;
-/// let users = spotnana.with_options(options).auth().get_api_users_with(spotnana::auth::GetApiUsersParams::new().limit(10)).await?;
+/// let users = spotnana.with_options(options).auth().get_api_users().await?;
 /// # let _ = users; Ok(()) }
 /// ```
 #[derive(Clone, Default)]

@@ -5,14 +5,19 @@
 //! often the total in the response. The generator finds these shapes in the documents (see
 //! `spotnana-codegen`'s `paging`) and gives each such operation a `<method>_items` method
 //! returning [`Paged`]: it fetches a page only when the items before it are used up, stops at
-//! the total (or at a short or empty page when there is none), keeps the caller's `limit` as
-//! the page size, and ends with the first error. Every page is an ordinary call: retries,
-//! the token, logging and [`crate::CallOptions`] apply to each.
+//! the total (a page shorter than the limit does not end it then: a server may cap its page
+//! size), or, without a total, at an empty page or one shorter than the limit; it keeps the
+//! caller's `limit` as the page size, and ends with the first error. A page repeating the one
+//! before (a server ignoring the offset) ends it with an error rather than looping. Every
+//! page is an ordinary call: retries, the token, logging, [`crate::CallOptions`] (and a new
+//! correlation id) apply to each.
 //!
 //! The offset, limit, items and total are reached by the document's JSON pointers, through
 //! the request and response values (`serde_json::Value`), so that one helper serves every
-//! operation whatever the Rust shape of its types: a page costs one extra conversion of its
-//! JSON, which is small beside the request.
+//! operation whatever the Rust shape of its types. Per page that is the body written to JSON
+//! and read back, and the response written to JSON and its items read back: the generated
+//! types read back what they write (tested for every example of the documents), and the
+//! conversions run on the decoding stack of [`crate::decode`].
 
 use crate::Error;
 use futures_core::Stream;
@@ -44,7 +49,7 @@ impl<'a, T> Paged<'a, T> {
     }
 
     /// Every item, or the first error.
-    pub async fn collect(mut self) -> Result<Vec<T>, Error> {
+    pub async fn try_collect(mut self) -> Result<Vec<T>, Error> {
         let mut all = Vec::new();
         while let Some(item) = self.next().await {
             all.push(item?);
@@ -61,11 +66,13 @@ impl<T> Stream for Paged<'_, T> {
     }
 }
 
-/// One page: its items and, when the response says, the total number of items.
+/// One page: its items, when the response says the total number of items, and a
+/// fingerprint of the items (to tell a repeated page).
 #[doc(hidden)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: Option<u64>,
+    pub fingerprint: u64,
 }
 
 /// Where the stream stands between pages.
@@ -75,6 +82,7 @@ struct State<T, F> {
     limit: Option<u64>,
     buffered: VecDeque<T>,
     done: bool,
+    last: Option<u64>,
 }
 
 /// The items of the pages `fetch(offset, limit)` returns, from `start` on, `limit` at a time
@@ -92,6 +100,7 @@ where
         limit,
         buffered: VecDeque::new(),
         done: false,
+        last: None,
     };
     let stream = futures_util::stream::unfold(state, |mut state| async move {
         loop {
@@ -108,12 +117,23 @@ where
                 }
                 Ok(page) => {
                     let got = page.items.len() as u64;
+                    if got > 0 && state.last == Some(page.fingerprint) {
+                        state.done = true;
+                        let error = Error::Other(format!(
+                            "the page at offset {} repeats the one before: the server does not page by offset",
+                            state.offset
+                        ));
+                        return Some((Err(error), state));
+                    }
+                    state.last = Some(page.fingerprint);
                     state.offset += got;
-                    // The last page: empty, short of the limit asked, or reaching the total
-                    // (which may have shrunk since the first page).
+                    // The last page: empty; or reaching the total (which may have shrunk since
+                    // the first page); or, without a total, short of the limit asked.
                     state.done = got == 0
-                        || state.limit.is_some_and(|limit| got < limit)
-                        || page.total.is_some_and(|total| state.offset >= total);
+                        || match page.total {
+                            Some(total) => state.offset >= total,
+                            None => state.limit.is_some_and(|limit| got < limit),
+                        };
                     state.buffered.extend(page.items);
                 }
             }
@@ -124,35 +144,68 @@ where
     }
 }
 
-/// An offset or limit as the integer type of the parameter it goes into (saturating).
+/// The integer types an offset or a limit parameter has in the generated code.
 #[doc(hidden)]
-pub fn count<N: TryFrom<u64> + num_bound::Max>(n: u64) -> N {
-    N::try_from(n).unwrap_or(N::MAX)
+pub trait Count: Sized {
+    /// `n` as this type: saturating, and at least 1 for a non-zero type.
+    fn from_count(n: u64) -> Self;
+    /// This value as a count (a negative one as 0).
+    fn to_count(self) -> u64;
 }
 
-/// An offset or limit the caller set, as `u64` (a negative one as 0).
+macro_rules! count {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn from_count(n: u64) -> Self {
+                <$t>::try_from(n).unwrap_or(<$t>::MAX)
+            }
+            fn to_count(self) -> u64 {
+                u64::try_from(self).unwrap_or(0)
+            }
+        }
+    )*};
+}
+count!(i32, i64, u32, u64);
+
+macro_rules! nonzero_count {
+    ($($t:ty => $n:ty),*) => {$(
+        impl Count for $t {
+            fn from_count(n: u64) -> Self {
+                <$t>::new(<$n>::from_count(n)).unwrap_or(<$t>::MIN)
+            }
+            fn to_count(self) -> u64 {
+                self.get().to_count()
+            }
+        }
+    )*};
+}
+nonzero_count!(std::num::NonZeroU32 => u32, std::num::NonZeroU64 => u64);
+
+/// An offset or limit as the type of the parameter it goes into.
 #[doc(hidden)]
-pub fn as_count<N: TryInto<u64>>(n: N) -> u64 {
-    n.try_into().unwrap_or(0)
+pub fn count<N: Count>(n: u64) -> N {
+    N::from_count(n)
 }
 
+/// An offset or limit the caller set, as a count.
 #[doc(hidden)]
-pub mod num_bound {
-    //! The largest value of the integer types parameters use (`count` saturates to it).
-    pub trait Max {
-        const MAX: Self;
-    }
-    macro_rules! max {
-        ($($t:ty),*) => { $(impl Max for $t { const MAX: Self = <$t>::MAX; })* };
-    }
-    max!(i32, i64, u32, u64);
+pub fn as_count<N: Count>(n: N) -> u64 {
+    n.to_count()
+}
+
+/// The segments of a JSON pointer, unescaped (`~1` is `/`, `~0` is `~`).
+fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
 }
 
 /// The `offset` and `limit` of a request body, at `at` (a JSON pointer to the object holding
 /// them: the body itself or its pagination object).
 #[doc(hidden)]
 pub fn body_window<B: Serialize>(body: &B, at: &str) -> (Option<u64>, Option<u64>) {
-    let value = serde_json::to_value(body).unwrap_or(Value::Null);
+    let value = stacker::grow(crate::decode::DECODE_STACK, || serde_json::to_value(body)).unwrap_or(Value::Null);
     let read = |key: &str| {
         value
             .pointer(&format!("{at}/{key}"))
@@ -162,7 +215,8 @@ pub fn body_window<B: Serialize>(body: &B, at: &str) -> (Option<u64>, Option<u64
     (read("offset"), read("limit"))
 }
 
-/// `body` with `offset` and `limit` set in the object at `at`.
+/// `body` with `offset` and `limit` set in the object at `at` (created, or replacing a
+/// `null`, where absent).
 #[doc(hidden)]
 pub fn body_at<B: Serialize + DeserializeOwned>(
     body: &B,
@@ -170,51 +224,73 @@ pub fn body_at<B: Serialize + DeserializeOwned>(
     offset: u64,
     limit: Option<u64>,
 ) -> Result<B, Error> {
-    let mut value =
-        serde_json::to_value(body).map_err(|e| Error::InvalidRequest(format!("the body does not serialize: {e}")))?;
-    let target = if at.is_empty() {
-        Some(&mut value)
-    } else {
-        // The pagination object may be absent: create it.
-        let key = at.trim_start_matches('/');
-        value
-            .as_object_mut()
-            .map(|o| o.entry(key).or_insert_with(|| Value::Object(Default::default())))
-    };
-    let Some(Value::Object(window)) = target else {
-        return Err(Error::InvalidRequest(format!(
-            "the body has no object at {at:?} to page with"
-        )));
-    };
-    window.insert("offset".into(), offset.into());
-    if let Some(limit) = limit {
-        window.insert("limit".into(), limit.into());
-    }
-    serde_json::from_value(value).map_err(|e| Error::InvalidRequest(format!("the paged body does not read back: {e}")))
+    stacker::grow(crate::decode::DECODE_STACK, || {
+        let mut value = serde_json::to_value(body)
+            .map_err(|e| Error::InvalidRequest(format!("the body does not serialize: {e}")))?;
+        let mut window = &mut value;
+        for key in segments(at) {
+            let Value::Object(object) = window else {
+                return Err(Error::InvalidRequest(format!(
+                    "the body has no object at {at:?} to page with"
+                )));
+            };
+            let slot = object.entry(key).or_insert(Value::Null);
+            if slot.is_null() {
+                *slot = Value::Object(Default::default());
+            }
+            window = slot;
+        }
+        let Value::Object(window) = window else {
+            return Err(Error::InvalidRequest(format!(
+                "the body has no object at {at:?} to page with"
+            )));
+        };
+        window.insert("offset".into(), offset.into());
+        if let Some(limit) = limit {
+            window.insert("limit".into(), limit.into());
+        }
+        serde_json::from_value(value)
+            .map_err(|e| Error::InvalidRequest(format!("the paged body does not read back: {e}")))
+    })
 }
 
-/// The items (the array at `items`) and the total (the integer at `total`) of a response.
+/// The items (the array at `items`) and the total (the integer at `total`) of a response of
+/// the operation `operation`.
 #[doc(hidden)]
 pub fn page<R: Serialize, T: DeserializeOwned>(
+    operation: &str,
     response: &R,
     items: &str,
     total: Option<&str>,
 ) -> Result<Page<T>, Error> {
-    let value = serde_json::to_value(response).map_err(|e| Error::Other(format!("a page does not serialize: {e}")))?;
-    let list = match value.pointer(items) {
-        Some(Value::Array(list)) => list.clone(),
-        _ => Vec::new(),
-    };
-    let items = list
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(|e| Error::Other(format!("an item of the page does not read back: {e}")))?;
-    let total = total
-        .and_then(|pointer| value.pointer(pointer))
-        .and_then(Value::as_i64)
-        .map(|n| u64::try_from(n).unwrap_or(0));
-    Ok(Page { items, total })
+    stacker::grow(crate::decode::DECODE_STACK, || {
+        let failed = |what: &str, e: serde_json::Error| Error::Other(format!("{operation}: {what}: {e}"));
+        let mut value = serde_json::to_value(response).map_err(|e| failed("a page does not serialize", e))?;
+        let total = total
+            .and_then(|pointer| value.pointer(pointer))
+            .and_then(Value::as_i64)
+            .map(|n| u64::try_from(n).unwrap_or(0));
+        let list = match value.pointer_mut(items).map(Value::take) {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        };
+        let fingerprint = {
+            use std::hash::{Hash as _, Hasher as _};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            serde_json::to_string(&list).unwrap_or_default().hash(&mut hasher);
+            hasher.finish()
+        };
+        let items = list
+            .into_iter()
+            .map(serde_json::from_value)
+            .collect::<Result<Vec<T>, _>>()
+            .map_err(|e| failed("an item of the page does not read back", e))?;
+        Ok(Page {
+            items,
+            total,
+            fingerprint,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -260,6 +336,18 @@ mod tests {
     fn counts_saturate_into_the_parameter_type() {
         assert_eq!(count::<i32>(u64::MAX), i32::MAX);
         assert_eq!(count::<u64>(7), 7);
+        assert_eq!(count::<std::num::NonZeroU32>(0).get(), 1);
         assert_eq!(as_count(-3i64), 0);
+    }
+
+    #[test]
+    fn a_nested_or_escaped_window_is_reached_segment_by_segment() {
+        let body = serde_json::json!({"a/b": {"paging": null}, "keep": [1, 2]});
+        let paged: Value = body_at(&body, "/a~1b/paging", 6, Some(3)).unwrap();
+        assert_eq!(
+            paged,
+            serde_json::json!({"a/b": {"paging": {"offset": 6, "limit": 3}}, "keep": [1, 2]})
+        );
+        assert!(body_at(&serde_json::json!({"a": 1}), "/a/b", 0, None).is_err());
     }
 }

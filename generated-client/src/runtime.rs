@@ -33,6 +33,7 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
+    pub(crate) correlation: Option<crate::config::CorrelationId>,
     pub(crate) tokens: Option<TokenSource>,
     pub(crate) metrics: Metrics,
 }
@@ -78,6 +79,9 @@ struct Call {
     /// The status of the last answer (0 before one): a documented error status whose body
     /// does not decode is still that status.
     status: AtomicU16,
+    /// The correlation id the call carries (sent and logged), when the client makes them: the
+    /// made one, or the call's own header of that name.
+    correlation: Option<(reqwest::header::HeaderName, HeaderValue)>,
     /// A failure the hooks can report to progenitor only as text, kept typed.
     failure: Mutex<Option<Error>>,
     /// Spotnana's error body of the last error answer (what the typed body of a documented
@@ -206,9 +210,25 @@ impl Runtime {
             .or_else(|| options.and_then(|o| o.retry.as_ref()).and_then(listed))
             .or_else(|| listed(&self.shared.retry))
             .unwrap_or(meta.safety);
+        let mut failure = None;
+        let correlation = self.shared.correlation.as_ref().and_then(|c| {
+            let given = options.and_then(|o| o.headers.get(&c.header)).cloned();
+            let value = given.map_or_else(|| HeaderValue::from_str(&(c.make)()), Ok);
+            match value {
+                Ok(value) => Some((c.header.clone(), value)),
+                Err(_) => {
+                    failure = Some(Error::InvalidRequest(format!(
+                        "the correlation id made for this call is not a valid value of `{}`",
+                        c.header
+                    )));
+                    None
+                }
+            }
+        });
         Call {
             meta,
             safety,
+            correlation,
             authenticated: self.authenticates(module, rust_name),
             refreshed: AtomicBool::new(false),
             status: AtomicU16::new(0),
@@ -217,7 +237,7 @@ impl Runtime {
                 request_timeout: options.and_then(|o| o.request_timeout).or(self.shared.request_timeout),
                 deadline: options.and_then(|o| o.deadline).or(self.shared.deadline),
             },
-            failure: Mutex::new(None),
+            failure: Mutex::new(failure),
             error_body: Mutex::new(None),
         }
     }
@@ -270,12 +290,22 @@ impl Runtime {
         info: &progenitor_client::OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let call = self.current(module, info.operation_id);
+        if lock(&call.failure).is_some() {
+            return Err(progenitor_client::Error::Custom(
+                "the call could not be prepared".into(),
+            ));
+        }
         let headers = request.headers_mut();
         headers.insert(USER_AGENT, HeaderValue::from_static(crate::config::USER_AGENT));
         if let Some(options) = &self.options {
             for (name, value) in &options.headers {
                 headers.append(name, value.clone());
             }
+        }
+        if let Some((name, value)) = &call.correlation
+            && !headers.contains_key(name)
+        {
+            headers.insert(name, value.clone());
         }
         if let Some(tokens) = self
             .shared
@@ -317,8 +347,16 @@ impl Runtime {
     ) -> reqwest::Result<reqwest::Response> {
         let call = self.current(module, info.operation_id);
         let shared = &*self.shared;
+        // What the request carries, as sent (an operation's own header of that name included).
+        let correlation = call
+            .correlation
+            .as_ref()
+            .and_then(|(name, _)| request.headers().get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let exchange = Exchange {
             meta: &call.meta,
+            correlation: correlation.as_deref(),
             safety: call.safety,
             policy: self.policy(),
             budget: call.budget,

@@ -137,6 +137,8 @@ pub(crate) enum Kind {
 /// policy and budget of its call.
 pub(crate) struct Exchange<'a> {
     pub meta: &'a OperationMeta,
+    /// The call's correlation id, logged with each attempt.
+    pub correlation: Option<&'a str>,
     pub safety: RetrySafety,
     pub policy: &'a RetryPolicy,
     pub budget: Budget,
@@ -163,6 +165,7 @@ pub(crate) async fn send(
 ) -> Result<Sent, reqwest::Error> {
     let Exchange {
         meta,
+        correlation,
         safety,
         policy,
         budget,
@@ -189,7 +192,15 @@ pub(crate) async fn send(
         let more = tries < policy.max_attempts;
         let response = match result {
             Err(e) => {
-                logging::attempt(meta, *attempt, None, latency, None, Some(logging::failure_kind(&e)));
+                logging::attempt(
+                    meta,
+                    *correlation,
+                    *attempt,
+                    None,
+                    latency,
+                    None,
+                    Some(logging::failure_kind(&e)),
+                );
                 if let (Some(spare), true) = (spare, more && retry::may_resend_after(&e, *safety))
                     && budget.wait(delays.next()).await
                 {
@@ -205,7 +216,15 @@ pub(crate) async fn send(
             match buffer_error(response).await {
                 Ok(read) => read,
                 Err(e) => {
-                    logging::attempt(meta, *attempt, Some(status.as_u16()), latency, None, Some("body"));
+                    logging::attempt(
+                        meta,
+                        *correlation,
+                        *attempt,
+                        Some(status.as_u16()),
+                        latency,
+                        None,
+                        Some("body"),
+                    );
                     return Err(e);
                 }
             }
@@ -213,7 +232,15 @@ pub(crate) async fn send(
             (response, None)
         };
         let debug_identifier = error_body.as_ref().and_then(|b| b.debug_identifier.as_deref());
-        logging::attempt(meta, *attempt, Some(status.as_u16()), latency, debug_identifier, None);
+        logging::attempt(
+            meta,
+            *correlation,
+            *attempt,
+            Some(status.as_u16()),
+            latency,
+            debug_identifier,
+            None,
+        );
         let mut spare = spare;
         if more
             && spare.is_some()

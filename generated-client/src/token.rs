@@ -282,6 +282,7 @@ impl TokenSource {
             })?;
         let exchange = Exchange {
             meta: &TOKEN_OPERATION,
+            correlation: None,
             safety: TOKEN_OPERATION.safety,
             policy: fetcher.policy,
             budget: Budget {

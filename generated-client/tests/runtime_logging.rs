@@ -280,3 +280,61 @@ async fn a_session_with_failures_logs_no_secret_token_or_pii() {
         "Debug shows the (non-secret) client id"
     );
 }
+
+#[tokio::test]
+async fn every_attempt_of_a_call_carries_and_logs_its_correlation_id() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = MockServer::start().await;
+    get_api_users()
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    get_api_users().respond_with(api_users_ok()).mount(&server).await;
+    let made = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = Arc::clone(&made);
+    let spotnana = spotnana::Spotnana::builder()
+        .base_url(server.uri())
+        .retry(fast_retry(3))
+        .correlation_id(http::HeaderName::from_static("x-correlation-id"), move || {
+            format!("corr-{}", counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        })
+        .build()
+        .unwrap();
+    spotnana.auth().get_api_users().await.unwrap();
+    spotnana.auth().get_api_users().await.unwrap();
+    let own = spotnana::CallOptions::new()
+        .header("x-correlation-id", "order-8812")
+        .unwrap();
+    spotnana.with_options(own).auth().get_api_users().await.unwrap();
+
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["x-correlation-id"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sent,
+        ["corr-0", "corr-0", "corr-1", "order-8812"],
+        "one id per call, kept on retries"
+    );
+    assert_eq!(
+        made.load(std::sync::atomic::Ordering::Relaxed),
+        2,
+        "none made when the call sets it"
+    );
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for id in ["corr-0", "corr-1", "order-8812"] {
+        assert!(
+            log.contains(&format!("correlation_id=\"{id}\"")),
+            "{id} not logged:\n{log}"
+        );
+    }
+}

@@ -83,6 +83,71 @@ struct Call {
     call: for<'a> fn(&'a spotnana::Spotnana, &'a Args) -> CallFuture<'a>,
 }
 
+type ItemsFuture<'a> = Pin<Box<dyn Future<Output = Result<Result<usize, spotnana::Error>, String>> + 'a>>;
+
+/// The stream of a paged operation (`<method>_items`) over JSON arguments.
+struct ItemsCall {
+    module: &'static str,
+    /// The operation's method.
+    method: &'static str,
+    call: for<'a> fn(&'a spotnana::Spotnana, &'a Args) -> ItemsFuture<'a>,
+}
+
+/// Items a stream is read for: enough to cross a page when Prism's pages are small, few
+/// enough that a page repeated forever (Prism answers every offset alike) ends quickly.
+const ITEMS_READ: usize = 3;
+
+/// Reads up to [`ITEMS_READ`] items: how many there were, or the error that ended the
+/// stream.
+async fn read_items<T>(mut paged: spotnana::Paged<'_, T>) -> Result<usize, spotnana::Error> {
+    let mut read = 0;
+    while read < ITEMS_READ {
+        match paged.next().await {
+            Some(Ok(_)) => read += 1,
+            Some(Err(e)) => return Err(e),
+            None => break,
+        }
+    }
+    Ok(read)
+}
+
+/// How a paged operation's stream fared through Prism.
+#[derive(Debug, Clone)]
+enum Streamed {
+    /// Items read (up to [`ITEMS_READ`]).
+    Read(usize),
+    /// Prism's limit: it answered 500 (its faker could not build the response), or it
+    /// answered every offset with the same page (a mock does not page).
+    PrismFailed(String),
+    /// Anything else: ours to explain.
+    Failed(String),
+}
+
+/// A paged operation's stream, on the arguments its operation passed with: Prism's static
+/// response first, then (when the document's examples are at fault) dynamic ones.
+async fn stream_through_prism(
+    fixed: &spotnana::Spotnana,
+    dynamic: &spotnana::Spotnana,
+    items: &ItemsCall,
+    args: &Args,
+) -> Streamed {
+    let judge = |outcome: Result<Result<usize, spotnana::Error>, String>| match outcome {
+        Ok(Ok(read)) => Streamed::Read(read),
+        Ok(Err(e)) if e.status().is_some_and(|s| s.as_u16() == 500) => Streamed::PrismFailed(e.to_string()),
+        Ok(Err(e)) if e.to_string().contains("repeats the one before") => Streamed::PrismFailed(e.to_string()),
+        Ok(Err(e)) => Streamed::Failed(e.to_string()),
+        Err(e) => Streamed::Failed(e),
+    };
+    let mut outcome = judge((items.call)(fixed, args).await);
+    for _ in 0..FALLBACK_TRIES {
+        if matches!(outcome, Streamed::Read(_)) {
+            break;
+        }
+        outcome = judge((items.call)(dynamic, args).await);
+    }
+    outcome
+}
+
 /// What the generated method made of the response.
 #[derive(Debug, Clone)]
 enum Decoded {
@@ -524,6 +589,8 @@ struct Row {
     dynamic_violations: usize,
     /// When passed on a JSON body: whether the generated type wrote it back unchanged.
     lossless: Option<Result<(), String>>,
+    /// When passed and paged: how its stream fared through Prism.
+    paged: Option<Streamed>,
 }
 
 fn client(proxy: &Proxy, dynamic: bool) -> spotnana::Spotnana {
@@ -580,6 +647,7 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 dynamic: None,
                 dynamic_violations: 0,
                 lossless: None,
+                paged: None,
             };
             let Some(call) = CALLS.iter().find(|c| c.module == module && c.method == rust) else {
                 row.verdict = format!("no generated method `{rust}`");
@@ -724,6 +792,11 @@ async fn run_api(module: &str, document: &std::path::Path, doc: &Value, prism: &
                 }
             }
             row.passed = chosen.is_some();
+            if let (Some(composed), Some(items)) =
+                (&chosen, ITEMS.iter().find(|c| c.module == module && c.method == rust))
+            {
+                row.paged = Some(stream_through_prism(&fixed, &dynamic, items, &composed.args).await);
+            }
             if !row.passed {
                 row.verdict = tries.join(" / ");
                 if call.params.contains(&"form") && row.verdict.contains("must be object") {
@@ -1212,6 +1285,49 @@ async fn every_operation_through_prism() {
             problems.push(format!("ours: {} {}: {}", r.module, r.operation_id, r.verdict));
         }
     }
+    // Every paged operation's stream, through Prism, on the arguments its operation passed with.
+    // Prism answers 500 when its faker cannot build a response (as in some operations' own
+    // dynamic rounds), and the same page whatever the offset: Prism's limits. Any other
+    // failure (a 422 for a request that breaks the document included) is ours.
+    for r in &rows {
+        match &r.paged {
+            Some(Streamed::PrismFailed(why)) => {
+                println!(
+                    "note: {} {}: the stream's page: {why} (Prism's limit)",
+                    r.module, r.operation_id
+                )
+            }
+            Some(Streamed::Failed(why)) => {
+                problems.push(format!("ours (paged stream): {} {}: {why}", r.module, r.operation_id))
+            }
+            _ => {}
+        }
+    }
+    for items in ITEMS {
+        let streamed = rows.iter().any(|r| {
+            r.module == items.module
+                && spotnana_codegen::method_name(&r.operation_id) == items.method
+                && r.paged.is_some()
+        });
+        if !streamed {
+            problems.push(format!(
+                "paged {}::{}_items was not streamed: its operation did not pass",
+                items.module, items.method
+            ));
+        }
+    }
+    let read: Vec<usize> = rows
+        .iter()
+        .filter_map(|r| match r.paged {
+            Some(Streamed::Read(n)) => Some(n),
+            _ => None,
+        })
+        .collect();
+    println!(
+        "{} paged operations streamed through Prism ({} items read)",
+        read.len(),
+        read.iter().sum::<usize>()
+    );
     // An operation the report does not record (a newly tracked API, a new operation) would
     // otherwise pass unjudged whenever its failure is blamed on the document.
     for r in &rows {

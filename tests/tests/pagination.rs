@@ -39,13 +39,20 @@ impl Shape {
         }
     }
 
-    fn page(self, items: std::ops::Range<u64>, total: u64) -> Value {
+    /// A page of `items`, with `total` when given.
+    fn page(self, items: std::ops::Range<u64>, total: Option<u64>) -> Value {
         let items: Vec<Value> = items.map(|i| self.item(i)).collect();
-        match self {
+        let mut page = match self {
             Shape::Query => json!({"apiUsers": items, "totalCount": total}),
             Shape::BodyObject => json!({"grades": items, "paginationParams": {"totalNumResults": total}}),
             Shape::BodyRoot => json!({"events": items, "paginationParams": {"totalNumResults": total}}),
+        };
+        if total.is_none() {
+            page.as_object_mut()
+                .unwrap()
+                .retain(|k, _| k == "apiUsers" || k == "grades" || k == "events");
         }
+        page
     }
 
     /// The request of the page at `offset`, of `PAGE_SIZE` items.
@@ -66,7 +73,7 @@ impl Shape {
         }
     }
 
-    async fn answer(self, server: &MockServer, offset: u64, items: std::ops::Range<u64>, total: u64) {
+    async fn answer(self, server: &MockServer, offset: u64, items: std::ops::Range<u64>, total: Option<u64>) {
         self.request(offset)
             .respond_with(ResponseTemplate::new(200).set_body_json(self.page(items, total)))
             .mount(server)
@@ -124,8 +131,14 @@ async fn sent(server: &MockServer) -> usize {
 
 /// For every shape: the server answers `pages` (offset, items, total); reading the stream
 /// gives `expected` items, no error, in `requests` requests.
-async fn check(pages: &[(u64, std::ops::Range<u64>, u64)], expected: std::ops::Range<u64>, requests: usize) {
-    for shape in SHAPES {
+async fn check(pages: &[(u64, std::ops::Range<u64>, Option<u64>)], expected: std::ops::Range<u64>, requests: usize) {
+    // `listGrades` requires its total: the shapes without one are the other two.
+    let shapes: &[Shape] = if pages.iter().any(|(_, _, total)| total.is_none()) {
+        &[Shape::Query, Shape::BodyRoot]
+    } else {
+        &SHAPES
+    };
+    for &shape in shapes {
         let server = MockServer::start().await;
         for (offset, items, total) in pages {
             shape.answer(&server, *offset, items.clone(), *total).await;
@@ -140,31 +153,59 @@ async fn check(pages: &[(u64, std::ops::Range<u64>, u64)], expected: std::ops::R
 #[tokio::test]
 async fn every_item_in_order_and_no_request_past_the_total() {
     // The page at offset 4 is past the total: never asked for.
-    check(&[(0, 0..2, 4), (2, 2..4, 4), (4, 4..6, 4)], 0..4, 2).await;
+    check(&[(0, 0..2, Some(4)), (2, 2..4, Some(4)), (4, 4..6, Some(4))], 0..4, 2).await;
 }
 
 #[tokio::test]
-async fn a_short_last_page_ends_the_stream() {
-    check(&[(0, 0..2, 5), (2, 2..4, 5), (4, 4..5, 5)], 0..5, 3).await;
+async fn the_total_ends_the_stream_not_a_short_page() {
+    // A server capping its page size below the limit asked: the total says there is more.
+    check(&[(0, 0..1, Some(3)), (1, 1..2, Some(3)), (2, 2..3, Some(3))], 0..3, 3).await;
+}
+
+#[tokio::test]
+async fn without_a_total_a_short_page_ends_the_stream() {
+    // The page after the short one would be asked for if the short one did not end it.
+    check(&[(0, 0..2, None), (2, 2..3, None), (3, 3..5, None)], 0..3, 2).await;
+}
+
+#[tokio::test]
+async fn without_a_total_an_empty_page_ends_the_stream() {
+    check(&[(0, 0..2, None), (2, 2..4, None), (4, 4..4, None)], 0..4, 3).await;
 }
 
 #[tokio::test]
 async fn an_empty_first_page_is_an_empty_stream() {
-    check(&[(0, 0..0, 0)], 0..0, 1).await;
+    check(&[(0, 0..0, Some(0))], 0..0, 1).await;
 }
 
 #[tokio::test]
 async fn a_total_that_shrinks_mid_way_ends_the_stream_there() {
     // Items were removed meanwhile: the total is 3 on the second page, and 4 have been read.
-    check(&[(0, 0..2, 10), (2, 2..4, 3), (4, 4..6, 3)], 0..4, 2).await;
+    check(&[(0, 0..2, Some(10)), (2, 2..4, Some(3)), (4, 4..6, Some(3))], 0..4, 2).await;
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
+    for shape in [Shape::Query, Shape::BodyRoot] {
+        let server = MockServer::start().await;
+        // The same two items whatever the offset, and no total.
+        for offset in [0, 2, 4] {
+            shape.answer(&server, offset, 0..2, None).await;
+        }
+        let (got, error) = shape.read(&server).await;
+        assert_eq!(got, names(0..2), "{shape:?}");
+        let error = error.unwrap_or_else(|| panic!("{shape:?}: a repeated page went unnoticed"));
+        assert!(error.to_string().contains("repeats"), "{shape:?}: {error}");
+        assert_eq!(sent(&server).await, 2, "{shape:?}");
+    }
 }
 
 #[tokio::test]
 async fn an_error_on_page_three_comes_after_the_items_of_the_first_two() {
     for shape in SHAPES {
         let server = MockServer::start().await;
-        shape.answer(&server, 0, 0..2, 10).await;
-        shape.answer(&server, 2, 2..4, 10).await;
+        shape.answer(&server, 0, 0..2, Some(10)).await;
+        shape.answer(&server, 2, 2..4, Some(10)).await;
         shape
             .request(4)
             .respond_with(ResponseTemplate::new(400).set_body_json(json!({"debugIdentifier": "dbg-page-3"})))

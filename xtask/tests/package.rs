@@ -123,7 +123,31 @@ async fn caller(s: &spotnana::Spotnana) -> Result<(), spotnana::Error> {
     thing.name.push('!');
     let created = auth.create_thing(&thing).await?.into_inner();
     let read = auth.get_thing(&created.name).await?.into_inner();
-    let _ = (all.things, first.things, read.name);
+    let mut search = spotnana::auth::types::ThingSearch::new();
+    search.text = Some("lamp".into());
+    let found = auth.search_things_items(search).try_collect().await?;
+    let _ = (all.things, first.things, read.name, found.len());
+    Ok(())
+}
+
+fn main() {
+    let s = spotnana::Spotnana::new(spotnana::SANDBOX_URL, Default::default());
+    let _ = caller(&s);
+}
+"#;
+
+/// Code that uses what `things-v2.json` adds: it compiles against that release only, which
+/// shows the second build is of the second release.
+const CALLER_OF_V2: &str = r#"
+use spotnana::auth::{CreateThingParams, ListThingsParams, SearchThingsParams, types::{Thing, ThingSearch}};
+
+async fn caller(s: &spotnana::Spotnana) -> Result<(), spotnana::Error> {
+    let auth = s.auth();
+    let _ = auth.list_things_with(ListThingsParams::new().limit(10).cursor("c")).await?;
+    let mut thing = Thing::new("lamp".to_string());
+    thing.note = Some("new".into());
+    let _ = auth.create_thing_with(&thing, CreateThingParams::new().dry_run(true)).await?;
+    let _ = auth.search_things_items_with(ThingSearch::new(), SearchThingsParams::new().region("eu"));
     Ok(())
 }
 
@@ -135,8 +159,8 @@ fn main() {
 
 /// Spotnana adds optional parameters and properties without notice: the next release of
 /// the document (`things-v2.json`: an optional query parameter on an operation that had
-/// one, the first on two that had none, an optional body property) regenerates a client the
-/// same caller compiles against unchanged.
+/// one, the first on three that had none, one of them paged, and an optional body property)
+/// regenerates a client the same caller compiles against unchanged.
 #[test]
 fn a_caller_compiles_unchanged_when_optional_parameters_and_properties_are_added() {
     let scratch = tempfile::tempdir().unwrap();
@@ -159,4 +183,10 @@ fn a_caller_compiles_unchanged_when_optional_parameters_and_properties_are_added
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    let output = build_downstream(scratch.path(), &unpacked, CALLER_OF_V2);
+    assert!(
+        output.status.success(),
+        "the build is not of the second release:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
