@@ -623,6 +623,12 @@ fn format_tokens(
     Ok((prettyplease::unparse(&file), opened, dispatched))
 }
 
+/// Generated code with its whitespace runs made single spaces, for tests to search.
+#[cfg(test)]
+fn squash(code: &str) -> String {
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The methods of every inherent `impl Client` block of a generated file.
 fn client_methods_mut(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
     file.items

@@ -255,6 +255,7 @@ fn doc_comment(id: &str, op: &MultipartOperation, form_type: &proc_macro2::Ident
 
 #[cfg(test)]
 mod tests {
+    use crate::squash;
     use serde_json::json;
 
     /// A 3.1 document with one multipart operation: a file, a component sent as JSON (its
@@ -287,10 +288,6 @@ mod tests {
             }}
         }))
         .unwrap()
-    }
-
-    fn squash(code: &str) -> String {
-        code.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     #[test]

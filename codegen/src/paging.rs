@@ -12,7 +12,7 @@
 //! struct, or the body by value) and returns the runtime's `crate::paging::Paged` over the
 //! item type; offset, limit, items and total are reached by the JSON pointers found here.
 
-use crate::walk::{METHODS, escape};
+use crate::walk::escape;
 use quote::{format_ident, quote};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -62,32 +62,25 @@ pub struct PagingPlan {
 /// Finds the paged operations of a fixed-up document.
 pub fn plan(doc: &Value) -> PagingPlan {
     let mut plan = PagingPlan::default();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return plan;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let Some(window) = window(doc, item, op) else { continue };
-            let place = format!("/paths/{}/{method}", escape(path));
-            match response_items(doc, op) {
-                Ok((items, item_component, total)) => {
-                    plan.paged.insert(
-                        crate::method_name(id),
-                        Paged {
-                            operation_id: id.into(),
-                            window,
-                            items,
-                            item_component,
-                            total,
-                        },
-                    );
-                }
-                Err(why) => plan.not_paged.push((place, why)),
+    for (method, path, id) in crate::operations(doc) {
+        let Some(id) = id else { continue };
+        let item = &doc["paths"][&path];
+        let op = &item[&method];
+        let Some(window) = window(doc, item, op) else { continue };
+        match response_items(doc, op) {
+            Ok((items, item_component, total)) => {
+                plan.paged.insert(
+                    crate::method_name(&id),
+                    Paged {
+                        operation_id: id,
+                        window,
+                        items,
+                        item_component,
+                        total,
+                    },
+                );
             }
+            Err(why) => plan.not_paged.push((format!("/paths/{}/{method}", escape(&path)), why)),
         }
     }
     plan
@@ -304,15 +297,11 @@ fn items_method(
          size, up to the total. Each page is a call of [`Client::{method}`], with its own \
          correlation id when the client sends them."
     );
+    // One page: the call, and its items and total. A body window first takes the paged body.
+    let take_body = has_body.then(|| quote!(let body = paged?;));
     let fetch = quote! {
         async move {
-            let page = self.#method(#(#args),*).await?.into_inner();
-            crate::paging::page(#operation, &page, #items_at, #total)
-        }
-    };
-    let fetch_body = quote! {
-        async move {
-            let body = paged?;
+            #take_body
             let page = self.#method(#(#args),*).await?.into_inner();
             crate::paging::page(#operation, &page, #items_at, #total)
         }
@@ -336,7 +325,7 @@ fn items_method(
             crate::paging::offset_items(start, limit, move |offset, limit| {
                 #(#copies)*
                 let paged = crate::paging::body_at(&body, #at, offset, limit);
-                #fetch_body
+                #fetch
             })
         },
         window => {

@@ -284,10 +284,7 @@ fn argument_doc(doc: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn squash(code: &str) -> String {
-        code.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
+    use crate::squash;
 
     #[test]
     fn optional_arguments_move_into_a_struct_and_the_short_method_sets_none() {

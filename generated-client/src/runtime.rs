@@ -140,15 +140,13 @@ impl Call {
             }
             P::ErrorResponse(value) => self.answered(value.status(), true),
             P::UnexpectedResponse(response) => self.answered(response.status(), false),
-            P::InvalidResponsePayload(bytes, e) => match self.status.load(Ordering::Relaxed) {
-                // An error status whose body is not the documented one: the status says more.
-                400..=599 => {
-                    let status = reqwest::StatusCode::from_u16(self.status.load(Ordering::Relaxed))
-                        .expect("a status read from a response");
-                    self.answered(status, true)
+            P::InvalidResponsePayload(bytes, e) => {
+                match reqwest::StatusCode::from_u16(self.status.load(Ordering::Relaxed)) {
+                    // An error status whose body is not the documented one: the status says more.
+                    Ok(status) if status.is_client_error() || status.is_server_error() => self.answered(status, true),
+                    _ => Error::decode(&bytes, &e),
                 }
-                _ => Error::decode(&bytes, &e),
-            },
+            }
             P::Custom(message) => Error::Other(message),
         }
     }
@@ -368,41 +366,57 @@ impl Runtime {
         let mut sent = send::send(http, request, &exchange, &mut attempt).await?;
         call.status.store(sent.response.status().as_u16(), Ordering::Relaxed);
         if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED
-            && self.authenticates(module, info.operation_id)
+            && call.authenticated
             && let (Some(rejected), Some(tokens)) = (&used_token, &shared.tokens)
         {
             shared.metrics.auth_failure();
-            let meta = &call.meta;
-            if let Some(mut spare) = sent.spare.take() {
-                tracing::warn!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected (401): fetching a new one and retrying once");
-                match tokens.replace(&self.fetcher(call.budget), rejected).await {
-                    Ok(token) => {
-                        if let Some(header) = bearer(&token) {
-                            spare.headers_mut().insert(AUTHORIZATION, header);
-                            call.refreshed.store(true, Ordering::Relaxed);
-                            sent = send::send(http, spare, &exchange, &mut attempt).await?;
-                            call.status.store(sent.response.status().as_u16(), Ordering::Relaxed);
-                            if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED {
-                                shared.metrics.auth_failure();
-                                tracing::error!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected again after a refresh");
-                            }
-                        }
-                    }
-                    // Already logged; the call fails with the token error, not the 401.
-                    Err(error) => {
-                        *lock(&call.failure) = Some(Error::Token {
-                            context: call.context(),
-                            error,
-                        });
-                    }
+            if let Some(again) = self.with_new_token(&call, tokens, rejected, sent.spare.take()).await {
+                sent = send::send(http, again, &exchange, &mut attempt).await?;
+                call.status.store(sent.response.status().as_u16(), Ordering::Relaxed);
+                if sent.response.status() == reqwest::StatusCode::UNAUTHORIZED {
+                    shared.metrics.auth_failure();
+                    let meta = &call.meta;
+                    tracing::error!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected again after a refresh");
                 }
-            } else {
-                // A streamed body cannot be sent again; the next call must not use the token.
-                tokens.forget(rejected);
             }
         }
         *lock(&call.error_body) = sent.error_body;
         Ok(sent.response)
+    }
+}
+
+impl Runtime {
+    /// After a 401 to `rejected`: `spare` (the request's copy) with a new token, or `None`
+    /// when it cannot go again: a streamed body (the token is dropped for the next call), a
+    /// failed fetch (kept as the call's failure), or a token that is no header value.
+    async fn with_new_token(
+        &self,
+        call: &Call,
+        tokens: &TokenSource,
+        rejected: &Secret,
+        spare: Option<reqwest::Request>,
+    ) -> Option<reqwest::Request> {
+        let Some(mut spare) = spare else {
+            tokens.forget(rejected);
+            return None;
+        };
+        let meta = &call.meta;
+        tracing::warn!(target: "spotnana", operation = meta.operation_id, path = meta.path, "the access token was rejected (401): fetching a new one and retrying once");
+        match tokens.replace(&self.fetcher(call.budget), rejected).await {
+            Ok(token) => {
+                spare.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
+                call.refreshed.store(true, Ordering::Relaxed);
+                Some(spare)
+            }
+            // Already logged; the call fails with the token error, not the 401.
+            Err(error) => {
+                *lock(&call.failure) = Some(Error::Token {
+                    context: call.context(),
+                    error,
+                });
+                None
+            }
+        }
     }
 }
 
