@@ -29,18 +29,37 @@ fn main() {
             .pointer("/components/schemas")
             .and_then(|s| s.as_object())
             .unwrap_or_else(|| panic!("{}: no components/schemas", path.display()));
-        for name in schemas.keys() {
+        // A table entry: where the schema is (a component's name, or an inline union's JSON
+        // pointer), and the component name its type is generated under.
+        let mut entry = |schema: &str, component: &str| {
             let ty = format!(
                 "spotnana::{}::types::{}",
                 api.module,
-                spotnana_codegen::sanitize_type_name(name)
+                spotnana_codegen::sanitize_type_name(component)
             );
             writeln!(
                 table,
-                "    Entry {{ module: {:?}, schema: {name:?}, round_trip: round_trip::<{ty}>, variant: variant_of::<{ty}> }},",
+                "    Entry {{ module: {:?}, schema: {schema:?}, round_trip: round_trip::<{ty}>, variant: variant_of::<{ty}> }},",
                 api.module
             )
             .unwrap();
+        };
+        for name in schemas.keys() {
+            entry(name, name);
+        }
+        // Inline unions, generated under the component name they are hoisted to.
+        let mut prepared = doc.clone();
+        let report = spotnana_codegen::transform::apply_all(&mut prepared);
+        for (pointer, note) in report
+            .get("hoist_inline_unions")
+            .map(|c| c.places.as_slice())
+            .unwrap_or_default()
+        {
+            let name = note
+                .rsplit('/')
+                .next()
+                .unwrap_or_else(|| panic!("{pointer}: hoisted without a name: {note}"));
+            entry(pointer, name);
         }
         documents.push((api.module.clone(), doc));
     }

@@ -383,6 +383,9 @@ pub struct Dispatched {
     pub unions: Vec<(String, String)>,
     /// (JSON pointer or Rust type, why) of each union serde still reads by first match.
     pub untagged: Vec<(String, String)>,
+    /// `Type.property` of each union member whose `new` sets its tag (see
+    /// [`unions::fill_tags_in_constructors`]).
+    pub tags_filled: Vec<String>,
     /// JSON pointers of the deprecations now `#[deprecated]` (see [`deprecations`]).
     pub deprecated: Vec<String>,
     /// Structs made `#[non_exhaustive]` with a `new` (see [`additive`]).
@@ -424,6 +427,16 @@ impl Dispatched {
             .map(|(ptr, why)| (ptr.clone(), why.clone()))
             .collect();
         report.insert("untagged_unions_left", Changes { places: left });
+        report.insert(
+            "fill_tags_in_constructors",
+            Changes {
+                places: self
+                    .tags_filled
+                    .iter()
+                    .map(|place| (format!("types::{place}"), "set by `new` from the mapping".to_string()))
+                    .collect(),
+            },
+        );
         let marked = self
             .deprecated
             .iter()
@@ -584,6 +597,8 @@ fn format_tokens(
     })?;
     let constructed = additive::non_exhaustive_structs(&mut file);
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
+    // After `additive`, which writes the `new` it changes.
+    let tags_filled = unions::fill_tags_in_constructors(&mut file, unions, &dispatched);
     // After the passes that add items: it allows `deprecated` on every item.
     let marked = deprecations::mark_deprecated(&mut file, deprecated);
     let unchecked = lenient::read_constrained_strings_unchecked(&mut file);
@@ -607,6 +622,7 @@ fn format_tokens(
     let dispatched = Dispatched {
         unions: dispatched,
         untagged,
+        tags_filled,
         deprecated: marked,
         non_exhaustive: constructed,
         lossless: kept,
@@ -648,9 +664,36 @@ fn client_methods_mut(file: &mut syn::File) -> impl Iterator<Item = &mut syn::Im
         })
 }
 
-/// The Rust type name typify gives a component name.
+/// The Rust type name typify gives a schema named `name` (a component, or the name an
+/// inline schema is hoisted under).
+///
+/// typify's rule (case, leading digits, keywords, characters no identifier holds) is private
+/// to it, so typify is asked: a one-value enum is added under `name` and the name it got is
+/// read back. A re-implementation would drift from typify's, and the passes that find a type
+/// by its name would then skip it without a word. Answers are kept per thread: the same
+/// names are asked for thousands of times per generation.
 pub fn sanitize_type_name(name: &str) -> String {
-    heck::ToUpperCamelCase::to_upper_camel_case(name)
+    thread_local! {
+        static NAMES: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    }
+    if let Some(known) = NAMES.with(|names| names.borrow().get(name).cloned()) {
+        return known;
+    }
+    let mut space = typify::TypeSpace::new(&typify::TypeSpaceSettings::default());
+    let schema = schemars::schema::Schema::Object(schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        enum_values: Some(vec![serde_json::Value::from("a")]),
+        ..Default::default()
+    });
+    let named = space
+        .add_ref_types([(name, schema)])
+        .ok()
+        .and_then(|()| space.iter_types().next().map(|ty| ty.name()));
+    // typify names every one-value enum it accepts; the name as given is the fallback for
+    // one it would not, which the type-name audit then reports.
+    let rust = named.unwrap_or_else(|| name.to_string());
+    NAMES.with(|names| names.borrow_mut().insert(name.to_string(), rust.clone()));
+    rust
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -684,4 +727,22 @@ fn count_operations(doc: &serde_json::Value) -> usize {
 /// The Rust method name progenitor gives an operationId.
 pub fn method_name(operation_id: &str) -> String {
     heck::ToSnakeCase::to_snake_case(operation_id)
+}
+
+#[cfg(test)]
+mod naming_tests {
+    #[test]
+    fn type_names_are_typify_s() {
+        for (name, rust) in [
+            ("HotelSearchParams_search_by", "HotelSearchParamsSearchBy"),
+            ("money", "Money"),
+            ("1stClass", "X1stClass"),
+            ("type", "Type"),
+            ("Self", "Self_"),
+            ("a.b c", "ABC"),
+            ("PNR", "Pnr"),
+        ] {
+            assert_eq!(super::sanitize_type_name(name), rust, "{name}");
+        }
+    }
 }

@@ -97,6 +97,26 @@ impl Object {
     }
 }
 
+/// Writes `member`, a variant of a discriminated union, with its discriminator `property`
+/// set to `tag`, the value the document maps to that variant: whatever the caller put in the
+/// member's own field (a typo, another variant's tag, nothing), the server gets the tag that
+/// routes the body to the variant it was built as, and reads back what it was sent.
+///
+/// Buffered through a `serde_json::Value` because the field to override is the member's
+/// own, written by its own `Serialize`; unions are a small part of any request.
+#[allow(dead_code, reason = "used by the generated code of some APIs only")]
+pub(crate) fn tagged<T, S>(member: &T, property: &str, tag: &str, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: serde::Serialize,
+    S: serde::Serializer,
+{
+    let mut value = serde_json::to_value(member).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(map) = &mut value {
+        map.insert(property.to_string(), Value::String(tag.to_string()));
+    }
+    serde::Serialize::serialize(&value, serializer)
+}
+
 /// Reads a string enum from its wire value through the enum's (infallible) `FromStr`.
 #[allow(dead_code, reason = "used by the generated code of some APIs only")]
 pub(crate) fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>

@@ -171,13 +171,45 @@ fn expected_variant(member: &Value, index: usize) -> String {
     }
 }
 
+/// Every union of a document: (JSON pointer, schema, where it stands). Components by
+/// pointer; inline unions are those the type table lists by pointer (see the build script).
+fn unions_of<'a>(module: &str, doc: &'a Value) -> Vec<(String, &'a Value, &'static str)> {
+    let mut out = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if schema.get("oneOf").is_some() {
+            out.push((name.clone(), schema, "component"));
+        }
+    }
+    for e in TYPES.iter().filter(|e| e.module == module && e.schema.starts_with('/')) {
+        let schema = doc
+            .pointer(e.schema)
+            .unwrap_or_else(|| panic!("{module}: the table names {}, not in the document", e.schema));
+        out.push((e.schema.to_string(), schema, "inline"));
+    }
+    out
+}
+
+/// What a release adding a union member would send: member `payload` with an unknown tag,
+/// or, for a union chosen by keys, an object of none of its members' keys.
+fn from_an_unknown_member(union: &Value, payload: &Value) -> Value {
+    match union.pointer("/discriminator/propertyName").and_then(Value::as_str) {
+        Some(property) => {
+            let mut unknown = payload.clone();
+            unknown[property] = json!("A_MEMBER_ADDED_LATER");
+            unknown
+        }
+        None => json!({"aMemberAddedLater": {"id": "x", "amount": 1}}),
+    }
+}
+
 #[test]
 fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
     let mut payloads = 0;
     let mut unsampled = Vec::new();
     let mut failures = Vec::new();
-    let mut single = 0;
     let mut invalid = Vec::new();
+    // Per kind of union: (unions, member payloads, unknown-member payloads).
+    let mut kinds: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
     for (module, doc) in documents() {
         let unions = UnionCheck::new(&doc);
         // Optional members included, so that a wrong variant would lose them on the way back.
@@ -186,17 +218,33 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
             ..Sampler::new(&doc, true, false)
         };
         let components = doc["components"].clone();
-        for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
-            let Some(members) = schema.get("oneOf").and_then(Value::as_array) else {
-                continue;
-            };
-            let e = entry(&module, name);
+        for (name, schema, stands) in unions_of(&module, &doc) {
+            let members = schema["oneOf"].as_array().unwrap();
+            let kind = format!(
+                "{stands}, {}, by {}",
+                if members.len() == 1 {
+                    "one member"
+                } else {
+                    "several members"
+                },
+                if schema.get("discriminator").is_some() {
+                    "tag"
+                } else {
+                    "keys"
+                }
+            );
+            let count = kinds.entry(kind).or_default();
+            count.0 += 1;
+            let e = entry(&module, &name);
+            let mut first = None;
             for (index, member) in members.iter().enumerate() {
                 let Some(payload) = sampler.member(schema, member, index, 0) else {
                     unsampled.push(format!("{module}: {name} member {index}"));
                     continue;
                 };
                 payloads += 1;
+                count.1 += 1;
+                first.get_or_insert_with(|| payload.clone());
                 // The sampler takes the document's examples as they are; one that breaks its
                 // own schema is the document's defect, reported rather than counted against us.
                 let validator = support::validator(member, &components, false)
@@ -206,17 +254,12 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
                     .next()
                     .map(|error| format!("{error} at {:?}", error.instance_path().to_string()));
                 let mut ours = Vec::new();
+                // typify names a member after its type (less a prefix all members share), or
+                // `Variant<i>`.
                 let want = expected_variant(member, index);
-                if members.len() == 1 {
-                    // typify makes a one-member oneOf a newtype: no variant to land in.
-                    single += 1;
-                } else {
-                    // typify names a member after its type (less a prefix all members
-                    // share), or `Variant<i>`.
-                    match (e.variant)(payload.clone()) {
-                        Ok(got) if want.ends_with(&got) || got == format!("Variant{index}") => {}
-                        other => ours.push(format!("should land in {want}: {other:?}")),
-                    }
+                match (e.variant)(payload.clone()) {
+                    Ok(got) if want.ends_with(&got) || got == format!("Variant{index}") => {}
+                    other => ours.push(format!("should land in {want}: {other:?}")),
                 }
                 if let Err(e) =
                     (e.round_trip)(payload.clone()).and_then(|back| support::json::lossless(&payload, &back))
@@ -236,15 +279,31 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
                     )),
                 }
             }
+            // A member Spotnana adds later lands in `Unrecognized` and goes back as it came.
+            let unknown = from_an_unknown_member(schema, first.as_ref().unwrap_or(&json!({})));
+            count.2 += 1;
+            let place = format!("{module}: {name}, a member added later");
+            match (e.variant)(unknown.clone()) {
+                Ok(got) if got == "Unrecognized" => {}
+                other => failures.push(format!("{place}: should land in Unrecognized: {other:?}")),
+            }
+            match (e.round_trip)(unknown.clone()) {
+                Ok(back) if back == unknown => {}
+                other => failures.push(format!("{place}: should round-trip unchanged: {other:?}")),
+            }
         }
     }
     let mut report = format!(
-        "# oneOf payloads\n\n{payloads} payloads, one per member ({single} of one-member unions); \
-         {} not sampled; {} invalid against the member's schema per the `jsonschema` crate \
-         (document examples, or a nested oneOf whose members overlap):\n\n",
+        "# oneOf payloads\n\n{payloads} payloads, one per member; {} not sampled; {} invalid against the \
+         member's schema per the `jsonschema` crate (document examples, or a nested oneOf whose members \
+         overlap).\n\n| union | unions | member payloads | unknown-member payloads |\n| --- | ---: | ---: | ---: |\n",
         unsampled.len(),
         invalid.len()
     );
+    for (kind, (unions, members, unknown)) in &kinds {
+        writeln!(report, "| {kind} | {unions} | {members} | {unknown} |").unwrap();
+    }
+    writeln!(report, "\nInvalid against the member's schema:\n").unwrap();
     for line in &invalid {
         writeln!(report, "- {line}").unwrap();
     }
@@ -255,7 +314,7 @@ fn every_one_of_variant_lands_in_its_variant_and_round_trips() {
     let path = report_path("one-of-payloads.md");
     std::fs::write(&path, &report).unwrap();
     println!(
-        "{payloads} payloads, {} invalid, {} not sampled (see {})",
+        "{payloads} payloads, {} invalid, {} not sampled; by kind {kinds:?} (see {})",
         invalid.len(),
         unsampled.len(),
         path.display()

@@ -10,11 +10,13 @@ mod json_schema_2020;
 mod names;
 mod operations;
 mod schema_defects;
+mod unions;
 
 pub use json_schema_2020::*;
 pub use names::*;
 pub use operations::*;
 pub use schema_defects::*;
+pub use unions::*;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -59,6 +61,10 @@ pub const PIPELINE: &[(&str, Fixup)] = &[
     ("one_media_type_per_body", one_media_type_per_body),
     ("one_body_type_per_response_class", one_body_type_per_response_class),
     ("retitle_colliding_inline_schemas", retitle_colliding_inline_schemas),
+    // After the retitling: an inline union is hoisted under the name typify would give it.
+    ("any_of_to_one_of", any_of_to_one_of),
+    ("discriminated_all_of_to_one_of", discriminated_all_of_to_one_of),
+    ("hoist_inline_unions", hoist_inline_unions),
 ];
 
 /// Runs every fix-up of [`PIPELINE`] on the document.

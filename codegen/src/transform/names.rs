@@ -25,7 +25,7 @@ pub fn retitle_colliding_inline_schemas(doc: &mut Value, changes: &mut Changes) 
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .map(|(k, v)| (k.to_upper_camel_case(), (k.clone(), v.clone())))
+                .map(|(k, v)| (crate::sanitize_type_name(k), (k.clone(), v.clone())))
                 .collect()
         })
         .unwrap_or_default();
@@ -53,7 +53,7 @@ pub fn audit_type_names(doc: &Value) -> Result<(), String> {
         .into_iter()
         .flatten()
     {
-        let rust = name.to_upper_camel_case();
+        let rust = crate::sanitize_type_name(name);
         if let Some((other, other_schema)) = components.get(&rust)
             && !same_schema(schema, other_schema)
         {
@@ -88,7 +88,7 @@ impl Ctx<'_> {
         if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
             for (name, schema) in schemas.iter_mut() {
                 let ptr = format!("/components/schemas/{}", walk::escape(name));
-                let owner = name.to_upper_camel_case();
+                let owner = crate::sanitize_type_name(name);
                 self.children(schema, Some(owner.clone()), &owner, &ptr);
             }
         }
@@ -171,7 +171,7 @@ impl Ctx<'_> {
         let Value::Object(map) = schema else { return };
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (prop, child) in props.iter_mut() {
-                let suggested = name.as_ref().map(|n| format!("{n}{}", prop.to_upper_camel_case()));
+                let suggested = name.as_ref().map(|n| property_type_name(n, prop));
                 self.visit(
                     child,
                     suggested,
@@ -181,7 +181,7 @@ impl Ctx<'_> {
             }
         }
         if let Some(items @ Value::Object(_)) = map.get_mut("items") {
-            let suggested = name.as_ref().map(|n| format!("{n}Item"));
+            let suggested = name.as_ref().map(|n| crate::sanitize_type_name(&format!("{n}_item")));
             self.visit(items, suggested, owner, &format!("{ptr}/items"));
         }
         for key in ["allOf", "anyOf", "oneOf"] {
@@ -198,7 +198,7 @@ impl Ctx<'_> {
 
     fn check(&mut self, map: &mut Map<String, Value>, suggested: Option<String>, owner: &str, ptr: &str) -> Checked {
         let title = map.get("title").and_then(Value::as_str).map(str::to_string);
-        let name = title.as_ref().map(|t| t.to_upper_camel_case()).or(suggested);
+        let name = title.as_deref().map(crate::sanitize_type_name).or(suggested);
         let Some(name) = name else { return Checked::Named(None) };
         if !names_a_type(map) {
             // An array or a plain value: no type of its own, but its items are named after it.
@@ -258,6 +258,13 @@ impl Ctx<'_> {
         changes.record(ptr, format!("{why} collides with {collides_with}: retitled {unique}"));
         Checked::Named(Some(unique))
     }
+}
+
+/// The name typify gives the inline schema of property `prop` of type `owner`: the owner's
+/// name and the property's, joined as typify joins them (`<owner>_<prop in snake case>`),
+/// then named by typify's rule.
+pub fn property_type_name(owner: &str, prop: &str) -> String {
+    crate::sanitize_type_name(&format!("{owner}_{}", heck::ToSnakeCase::to_snake_case(prop)))
 }
 
 enum Checked {

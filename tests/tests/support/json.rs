@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 pub fn first_difference(left: &Value, right: &Value, at: String) -> Option<(String, Value, Value)> {
     match (left, right) {
         (Value::Object(l), Value::Object(r)) => {
-            for key in l.keys().chain(r.keys()) {
+            // Each key once: a key of both visited twice would double the work at every
+            // level of nesting.
+            for key in l.keys().chain(r.keys().filter(|k| !l.contains_key(*k))) {
                 let (a, b) = (l.get(key).unwrap_or(&Value::Null), r.get(key).unwrap_or(&Value::Null));
                 if let Some(d) = first_difference(a, b, format!("{at}/{key}")) {
                     return Some(d);

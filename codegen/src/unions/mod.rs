@@ -6,9 +6,8 @@
 //! so a `TransactionItem` sent as a `RAIL_ITEM` lands in `AirItem` and loses its rail fields,
 //! and an `IdentityDocument` given `{"ktn": …}` lands in `PassportWrapper { passport: None }`.
 //!
-//! This pass replaces the derived `Deserialize` of such enums (serialization stays
-//! untagged: each variant writes its own object) with one that picks the variant from the
-//! data itself:
+//! This pass replaces the derived `Deserialize` of such enums with one that picks the
+//! variant from the data itself:
 //!
 //! - [`Dispatch::Tag`]: the schema has a `discriminator`; the variant is chosen by the
 //!   value of its property, through the `mapping` (and, as OpenAPI specifies, the schema
@@ -18,25 +17,39 @@
 //!   the variant is the one owning the non-null keys present.
 //!
 //! A tag value or a key set the document does not know yet (Spotnana adds variants without
-//! notice) lands in a last variant `Unrecognized(serde_json::Value)` that keeps the data and
-//! serializes it back unchanged; the enum becomes `#[non_exhaustive]`. A union that fits
-//! neither rule stays untagged and is listed by [`UnionPlan::ambiguous`], so the report
-//! shows every place where serde's first-match order still decides.
+//! notice), or keys of two variants at once, land in a last variant
+//! `Unrecognized(serde_json::Value)` that keeps the data and serializes it back unchanged;
+//! the enum becomes `#[non_exhaustive]`. A one-member `oneOf`, which typify makes a newtype
+//! of its member, is made an enum of one variant first ([`single`]), so its member is checked
+//! like any other. A union chosen by its tag also writes, for each variant, the tag the
+//! mapping gives it, and its members' constructors fill it in ([`constructors`]). A union
+//! that fits neither rule stays untagged and is listed by [`UnionPlan::ambiguous`], so the
+//! report shows every place where serde's first-match order still decides. Inline unions,
+//! `anyOf` and discriminated `allOf` bases reach this pass as component `oneOf`s (see the
+//! `transform` fix-ups `hoist_inline_unions`, `any_of_to_one_of`,
+//! `discriminated_all_of_to_one_of`).
+
+mod constructors;
+mod impls;
+mod single;
+
+pub use constructors::fill_tags_in_constructors;
 
 use crate::walk;
-use proc_macro2::TokenStream;
-use quote::quote;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use syn::{Fields, Item, ItemEnum};
+use syn::Item;
 
 /// How a union's variant is chosen from the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dispatch {
-    /// By the string value of `property`: (value, variant index) pairs.
+    /// By the string value of `property`: (value, variant index) pairs; `missing` is the
+    /// variant a payload without the property is, when the members' schemas give the
+    /// property a `default` that the mapping names.
     Tag {
         property: String,
         tags: Vec<(String, usize)>,
+        missing: Option<usize>,
     },
     /// By which variant owns the keys present: (key, variant index) pairs.
     Keys { keys: Vec<(String, usize)> },
@@ -72,7 +85,7 @@ pub fn plan(doc: &Value) -> UnionPlan {
         };
         let pointer = format!("/components/schemas/{}", walk::escape(name));
         let dispatch = match schema.get("discriminator") {
-            Some(discriminator) => tag_dispatch(discriminator, variants),
+            Some(discriminator) => tag_dispatch(doc, discriminator, variants),
             None => key_dispatch(doc, variants),
         };
         match dispatch {
@@ -92,7 +105,7 @@ pub fn plan(doc: &Value) -> UnionPlan {
     out
 }
 
-fn tag_dispatch(discriminator: &Value, variants: &[Value]) -> Result<Dispatch, String> {
+fn tag_dispatch(doc: &Value, discriminator: &Value, variants: &[Value]) -> Result<Dispatch, String> {
     let property = discriminator
         .get("propertyName")
         .and_then(Value::as_str)
@@ -127,7 +140,17 @@ fn tag_dispatch(discriminator: &Value, variants: &[Value]) -> Result<Dispatch, S
     if tags.is_empty() {
         return Err("discriminator maps no variant".into());
     }
-    Ok(Dispatch::Tag { property, tags })
+    // A member may leave its tag out and default it: a payload without the tag is that
+    // member, as its own schema says.
+    let missing = variants.iter().find_map(|variant| {
+        let default = property_default(doc, variant, &property, 0)?;
+        tags.iter().find(|(tag, _)| *tag == default).map(|(_, index)| *index)
+    });
+    Ok(Dispatch::Tag {
+        property,
+        tags,
+        missing,
+    })
 }
 
 fn key_dispatch(doc: &Value, variants: &[Value]) -> Result<Dispatch, String> {
@@ -147,6 +170,46 @@ fn key_dispatch(doc: &Value, variants: &[Value]) -> Result<Dispatch, String> {
         }
     }
     Ok(Dispatch::Keys { keys })
+}
+
+/// The string `default` of property `name` of an object schema, through `$ref` and `allOf`.
+fn property_default(doc: &Value, schema: &Value, name: &str, depth: usize) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return property_default(doc, walk::resolve(doc, reference)?, name, depth + 1);
+    }
+    let own = schema.pointer(&format!("/properties/{}", walk::escape(name)));
+    if let Some(default) = own.and_then(|p| p.get("default")).and_then(Value::as_str) {
+        return Some(default.to_string());
+    }
+    // The property may be a `$ref` wrapped with its `default` (see `ref_siblings_to_all_of`).
+    if let Some(default) = own.and_then(|p| property_default_of_value(doc, p, depth)) {
+        return Some(default);
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|member| property_default(doc, member, name, depth + 1))
+}
+
+fn property_default_of_value(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    if let Some(default) = schema.get("default").and_then(Value::as_str) {
+        return Some(default.to_string());
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return property_default_of_value(doc, walk::resolve(doc, reference)?, depth + 1);
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|member| property_default_of_value(doc, member, depth + 1))
 }
 
 /// Property names of an object schema, through `$ref` and `allOf`.
@@ -173,17 +236,20 @@ fn property_names(doc: &Value, schema: &Value, out: &mut BTreeSet<String>, depth
 pub fn dispatch_unions(file: &mut syn::File, plan: &UnionPlan) -> (Places, Places) {
     let mut done = Vec::new();
     let mut skipped = Vec::new();
+    let single: BTreeSet<String> = plan
+        .unions
+        .iter()
+        .filter(|(_, union)| union.variants == 1)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let (_, left) = single::newtypes_to_enums(&mut file.items, &single);
+    for (name, why) in left {
+        skipped.push((plan.unions[&name].pointer.clone(), format!("one-member union: {why}")));
+    }
     rewrite_items(&mut file.items, plan, &mut done, &mut skipped);
-    // typify makes a one-member oneOf a newtype of that member, not an enum: nothing to
-    // dispatch, but a variant added later would be read as the one known.
     for union in plan.unions.values() {
-        if !done.iter().chain(skipped.iter()).any(|(_, p)| *p == union.pointer)
-            && !skipped.iter().any(|(p, _)| *p == union.pointer)
-        {
-            skipped.push((
-                union.pointer.clone(),
-                "not generated as an enum (a newtype of its only variant)".into(),
-            ));
+        if !done.iter().any(|(_, p)| *p == union.pointer) && !skipped.iter().any(|(p, _)| *p == union.pointer) {
+            skipped.push((union.pointer.clone(), "not generated as an enum".into()));
         }
     }
     (done, skipped)
@@ -232,7 +298,7 @@ fn rewrite_items(items: &mut Vec<Item>, plan: &UnionPlan, done: &mut Places, ski
         let Some(union) = plan.unions.get(&e.ident.to_string()) else {
             continue;
         };
-        match rewrite(e, union) {
+        match impls::rewrite(e, union) {
             Ok(deserialize) => {
                 additions.push(deserialize);
                 done.push((e.ident.to_string(), union.pointer.clone()));
@@ -241,132 +307,8 @@ fn rewrite_items(items: &mut Vec<Item>, plan: &UnionPlan, done: &mut Places, ski
         }
     }
     for tokens in additions {
-        items.push(syn::parse2(tokens).expect("generated Deserialize impl parses"));
-    }
-}
-
-fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
-    if !crate::serde_attrs::has(&e.attrs, "untagged") {
-        return Err("typify did not make it an untagged enum".into());
-    }
-    if e.variants.len() != union.variants {
-        return Err(format!(
-            "typify made {} variants of {} oneOf members",
-            e.variants.len(),
-            union.variants
-        ));
-    }
-    if e.variants.iter().any(|v| v.ident == "Unrecognized") {
-        return Err("a variant is already named Unrecognized".into());
-    }
-    let derives = crate::serde_attrs::derive_names(&e.attrs);
-    if !derives.iter().any(|d| d == "Deserialize") {
-        return Err("enum does not derive Deserialize".into());
-    }
-    if let Some(d) = derives
-        .iter()
-        .find(|d| ["Hash", "PartialOrd", "Ord", "Copy"].contains(&d.as_str()))
-    {
-        return Err(format!("enum derives {d}, which serde_json::Value lacks"));
-    }
-
-    let name = e.ident.clone();
-    let label = name.to_string();
-    let arms: Vec<TokenStream> = e
-        .variants
-        .iter()
-        .map(|v| variant_from_value(&name, v))
-        .collect::<Result<_, _>>()?;
-    let choose = match &union.dispatch {
-        Dispatch::Tag { property, tags } => {
-            let values = tags.iter().map(|(v, _)| v);
-            let bodies = tags.iter().map(|(_, i)| &arms[*i]);
-            let missing = format!("{label}: discriminator `{property}` is missing or not a string");
-            quote! {
-                match value.get(#property).and_then(::serde_json::Value::as_str) {
-                    #( ::std::option::Option::Some(#values) => { #bodies } )*
-                    ::std::option::Option::Some(_) => ::std::result::Result::Ok(Self::Unrecognized(value)),
-                    ::std::option::Option::None => ::std::result::Result::Err(
-                        <D::Error as ::serde::de::Error>::custom(#missing),
-                    ),
-                }
-            }
-        }
-        Dispatch::Keys { keys } => {
-            let names = keys.iter().map(|(k, _)| k);
-            let indices = keys.iter().map(|(_, i)| *i);
-            let chosen_arms = arms
-                .iter()
-                .enumerate()
-                .map(|(i, body)| quote! { ::std::option::Option::Some(#i) => { #body } });
-            let not_object = format!("{label}: expected an object");
-            let two = format!("{label}: the object holds members of two different variants");
-            quote! {
-                let object = value.as_object().ok_or_else(|| <D::Error as ::serde::de::Error>::custom(#not_object))?;
-                let mut chosen: ::std::option::Option<usize> = ::std::option::Option::None;
-                for (key, member) in object {
-                    if member.is_null() {
-                        continue;
-                    }
-                    let index = match key.as_str() {
-                        #( #names => #indices, )*
-                        _ => continue,
-                    };
-                    if chosen.is_some_and(|c| c != index) {
-                        return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#two));
-                    }
-                    chosen = ::std::option::Option::Some(index);
-                }
-                match chosen {
-                    #( #chosen_arms )*
-                    _ => ::std::result::Result::Ok(Self::Unrecognized(value)),
-                }
-            }
-        }
-    };
-
-    // Deserialize is now hand-built; Serialize stays derived and untagged.
-    crate::serde_attrs::remove_derives(&mut e.attrs, &["Deserialize"]);
-    e.variants.push(syn::parse_quote! {
-        /// A variant this version of the client does not know, kept as sent.
-        Unrecognized(::serde_json::Value)
-    });
-    if !e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
-        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-    }
-    Ok(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #choose
-            }
-        }
-    })
-}
-
-/// The expression that deserializes `value` as variant `v` of enum `name`.
-fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream, String> {
-    let ident = &v.ident;
-    let context = format!("{name}::{ident}: ");
-    let err = quote! { |e| <D::Error as ::serde::de::Error>::custom(::std::format!("{}{}", #context, e)) };
-    match &v.fields {
-        Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-            let ty = &f.unnamed[0].ty;
-            Ok(quote! { ::serde_json::from_value::<#ty>(value).map(Self::#ident).map_err(#err) })
-        }
-        Fields::Named(f) => {
-            // Read by property name like the generated structs (see `compact_serde`).
-            let inits = crate::compact_serde::field_inits(f).map_err(|why| format!("variant {ident}: {why}"))?;
-            let label = format!("{name}::{ident}");
-            Ok(quote! {
-                crate::json::Object::read(value, #label, |o| ::std::result::Result::Ok(Self::#ident { #inits }))
-                    .map_err(#err)
-            })
-        }
-        _ => Err(format!("variant {ident} has a shape this pass does not handle")),
+        let file: syn::File = syn::parse2(tokens).expect("generated serde impls parse");
+        items.extend(file.items);
     }
 }
 
@@ -407,7 +349,8 @@ mod tests {
             plan.unions["Item"].dispatch,
             Dispatch::Tag {
                 property: "itemType".into(),
-                tags: vec![("AIR_ITEM".into(), 0), ("Rail".into(), 1)]
+                tags: vec![("AIR_ITEM".into(), 0), ("Rail".into(), 1)],
+                missing: None
             }
         );
         assert_eq!(
@@ -450,7 +393,13 @@ mod tests {
         assert_eq!(names, ["Identity", "Item"], "skipped: {skipped:?}");
         assert!(skipped.is_empty(), "{skipped:?}");
         let code = prettyplease::unparse(&types);
-        assert!(code.contains("Some(\"AIR_ITEM\") =>"), "{code}");
+        let squashed = crate::squash(&code);
+        assert!(squashed.contains("if tag == \"AIR_ITEM\" =>"), "{code}");
+        // The tag the mapping gives each variant is what it writes.
+        assert!(
+            squashed.contains("crate::json::tagged(member, \"itemType\", \"AIR_ITEM\", serializer)"),
+            "{code}"
+        );
         assert!(code.contains("Unrecognized(::serde_json::Value)"), "{code}");
         assert!(code.contains("\"ktn\" => 1"), "{code}");
         assert!(!code.contains("Deserialize, ::serde::Serialize, Clone, Debug)]\n#[serde(untagged)]\npub enum Item"));
