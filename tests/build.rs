@@ -14,6 +14,8 @@ fn main() {
     let manifest = Manifest::load(&manifest_path).unwrap_or_else(|e| panic!("{e}"));
     let mut table = String::from("static TYPES: &[Entry] = &[\n");
     let mut documents = Vec::new();
+    // The component names of each document, in manifest order.
+    let mut components = Vec::new();
     for api in &manifest.api {
         let path = root.join("spec/cache").join(api.cache_file());
         println!("cargo::rerun-if-changed={}", path.display());
@@ -29,28 +31,31 @@ fn main() {
             .pointer("/components/schemas")
             .and_then(|s| s.as_object())
             .unwrap_or_else(|| panic!("{}: no components/schemas", path.display()));
+        components.push(schemas.keys().cloned().collect::<Vec<_>>());
+        documents.push((api.module.clone(), doc));
+    }
+    let set = spotnana_codegen::generate_all_parsed(documents, &spotnana_codegen::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for ((module, generated), names) in set.apis.iter().zip(&components) {
         // A table entry: where the schema is (a component's name, or an inline union's JSON
         // pointer), and the component name its type is generated under.
         let mut entry = |schema: &str, component: &str| {
             let ty = format!(
-                "spotnana::{}::types::{}",
-                api.module,
+                "spotnana::{module}::types::{}",
                 spotnana_codegen::sanitize_type_name(component)
             );
             writeln!(
                 table,
-                "    Entry {{ module: {:?}, schema: {schema:?}, round_trip: round_trip::<{ty}>, variant: variant_of::<{ty}> }},",
-                api.module
+                "    Entry {{ module: {module:?}, schema: {schema:?}, round_trip: round_trip::<{ty}>, variant: variant_of::<{ty}> }},"
             )
             .unwrap();
         };
-        for name in schemas.keys() {
+        for name in names {
             entry(name, name);
         }
         // Inline unions, generated under the component name they are hoisted to.
-        let mut prepared = doc.clone();
-        let report = spotnana_codegen::transform::apply_all(&mut prepared);
-        for (pointer, note) in report
+        for (pointer, note) in generated
+            .report
             .get("hoist_inline_unions")
             .map(|c| c.places.as_slice())
             .unwrap_or_default()
@@ -61,12 +66,11 @@ fn main() {
                 .unwrap_or_else(|| panic!("{pointer}: hoisted without a name: {note}"));
             entry(pointer, name);
         }
-        documents.push((api.module.clone(), doc));
     }
     table.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("type_table.rs");
     std::fs::write(out, table).unwrap();
-    conformance_calls(documents);
+    conformance_calls(&set);
 }
 
 /// Writes `conformance_calls.rs` for tests/tests/conformance.rs: per generated method of every
@@ -75,9 +79,7 @@ fn main() {
 /// and calls the method. A multipart form is built through its `new` and `with_…` setters from
 /// the parts the test composes (see [`FORM_PARTS`]). Generated from the same code generator as
 /// the `spotnana` crate, so the list is the client's, not ours to keep by hand.
-fn conformance_calls(documents: Vec<(String, serde_json::Value)>) {
-    let set = spotnana_codegen::generate_all_parsed(documents, &spotnana_codegen::Options::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+fn conformance_calls(set: &spotnana_codegen::GeneratedSet) {
     let mut table = String::from("static CALLS: &[Call] = &[\n");
     let mut items_table = String::from("static ITEMS: &[ItemsCall] = &[\n");
     let mut functions = String::from(FORM_PARTS);

@@ -211,6 +211,16 @@ pub fn for_each_operation(doc: &mut Value, f: &mut OperationVisitor<'_>) {
 }
 
 /// Resolves a local `$ref` (`#/...`) against the document.
+/// The reference a discriminator's mapping value stands for: a mapping may name a schema by
+/// reference or by its plain component name.
+pub fn mapping_reference(target: &str) -> String {
+    if target.starts_with('#') {
+        target.to_string()
+    } else {
+        format!("#/components/schemas/{target}")
+    }
+}
+
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     doc.pointer(reference.strip_prefix('#')?)
 }

@@ -52,31 +52,27 @@ pub fn discriminated_all_of_to_one_of(doc: &mut Value, changes: &mut Changes) {
         }
         let old_ref = format!("#/components/schemas/{}", walk::escape(&name));
         let new_ref = format!("#/components/schemas/{}", walk::escape(&base_name));
-        let absolute = |target: &str| match target.starts_with('#') {
-            true => target.to_string(),
-            false => format!("#/components/schemas/{target}"),
-        };
         let mut discriminator = schemas[&name]["discriminator"].clone();
         let Some(mapping) = discriminator.get_mut("mapping").and_then(Value::as_object_mut) else {
             continue;
         };
         if mapping
             .values()
-            .all(|t| t.as_str().map(absolute).as_deref() == Some(old_ref.as_str()))
+            .all(|t| t.as_str().map(walk::mapping_reference).as_deref() == Some(old_ref.as_str()))
         {
             // A mapping of the base to itself only: no other member to choose.
             continue;
         }
         // A tag the mapping gives the base itself now names `<Name>Base`, a member like the rest.
         for target in mapping.values_mut() {
-            if target.as_str().map(absolute).as_deref() == Some(old_ref.as_str()) {
+            if target.as_str().map(walk::mapping_reference).as_deref() == Some(old_ref.as_str()) {
                 *target = json!(new_ref);
             }
         }
         let targets: Vec<Value> = mapping
             .values()
             .filter_map(Value::as_str)
-            .map(absolute)
+            .map(walk::mapping_reference)
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .map(|target| json!({ "$ref": target }))
@@ -152,17 +148,16 @@ pub fn hoist_inline_unions(doc: &mut Value, changes: &mut Changes) {
             [(crate::sanitize_type_name(name), entry.clone()), (name.clone(), entry)]
         })
         .collect();
-    let mut hoisted = Vec::new();
+    let mut ctx = Hoist {
+        taken: &mut taken,
+        hoisted: Vec::new(),
+        changes,
+    };
     for (name, schema) in schemas.iter_mut() {
         let ptr = format!("/components/schemas/{}", walk::escape(name));
-        let mut ctx = Hoist {
-            taken: &mut taken,
-            hoisted: &mut hoisted,
-            changes: &mut *changes,
-        };
         ctx.children(schema, &crate::sanitize_type_name(name), &ptr);
     }
-    for (name, schema) in hoisted {
+    for (name, schema) in ctx.hoisted {
         schemas.insert(name, schema);
     }
 }
@@ -171,7 +166,7 @@ struct Hoist<'a> {
     /// Keys and Rust names of the components and of the unions hoisted so far, each with
     /// the key and schema it stands for.
     taken: &'a mut BTreeMap<String, (String, Value)>,
-    hoisted: &'a mut Vec<(String, Value)>,
+    hoisted: Vec<(String, Value)>,
     changes: &'a mut Changes,
 }
 
@@ -236,9 +231,8 @@ impl Hoist<'_> {
             self.taken.insert(key.clone(), entry);
             self.hoisted.push((key.clone(), union));
         }
-        let unique = key;
         self.changes
-            .record(ptr, format!("hoisted to /components/schemas/{unique}"));
+            .record(ptr, format!("hoisted to /components/schemas/{key}"));
     }
 }
 

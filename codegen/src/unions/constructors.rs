@@ -9,7 +9,7 @@
 
 use super::{Dispatch, UnionPlan};
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::{Fields, Item};
 
 /// Fills the tag in the `new` of every member of `plan`'s tagged unions that one tag maps
@@ -17,8 +17,8 @@ use syn::{Fields, Item};
 pub fn fill_tags_in_constructors(file: &mut syn::File, plan: &UnionPlan, dispatched: &super::Places) -> Vec<String> {
     let mut enums = BTreeMap::new();
     member_types(&file.items, &mut enums);
-    // Member type → (property, tags mapped to it over every union).
-    let mut wanted: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    // Member type → every (property, tag) the unions map to it.
+    let mut wanted: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
     for (name, union) in &plan.unions {
         // Only the unions the pass rewrote: their variants are the `oneOf` members, in order.
         if !dispatched.iter().any(|(ty, _)| ty == name) {
@@ -29,18 +29,11 @@ pub fn fill_tags_in_constructors(file: &mut syn::File, plan: &UnionPlan, dispatc
         };
         let Some(members) = enums.get(name) else { continue };
         for (tag, index) in tags {
-            let Some(Some(member)) = members.get(*index) else {
-                continue;
-            };
-            let entry = wanted
-                .entry(member.clone())
-                .or_insert_with(|| (property.clone(), Vec::new()));
-            if entry.0 != *property {
-                // Two unions tag it by different properties: leave it to the caller.
-                entry.1.push(String::new());
-            }
-            if !entry.1.contains(tag) {
-                entry.1.push(tag.clone());
+            if let Some(Some(member)) = members.get(*index) {
+                wanted
+                    .entry(member.clone())
+                    .or_default()
+                    .insert((property.clone(), tag.clone()));
             }
         }
     }
@@ -77,7 +70,7 @@ fn member_types(items: &[Item], out: &mut BTreeMap<String, Vec<Option<String>>>)
     }
 }
 
-fn fill(items: &mut [Item], wanted: &BTreeMap<String, (String, Vec<String>)>, done: &mut Vec<String>) {
+fn fill(items: &mut [Item], wanted: &BTreeMap<String, BTreeSet<(String, String)>>, done: &mut Vec<String>) {
     // The field holding each wanted member's tag, if it is a `String`.
     let mut fields = BTreeMap::new();
     for item in items.iter_mut() {
@@ -88,10 +81,13 @@ fn fill(items: &mut [Item], wanted: &BTreeMap<String, (String, Vec<String>)>, do
                 }
             }
             Item::Struct(s) => {
-                let Some((property, tags)) = wanted.get(&s.ident.to_string()) else {
+                // One tag, by one property: several leave it to the caller.
+                let Some(tags) = wanted.get(&s.ident.to_string()) else {
                     continue;
                 };
-                let [tag] = tags.as_slice() else { continue };
+                let Some((property, tag)) = tags.first().filter(|_| tags.len() == 1) else {
+                    continue;
+                };
                 let Fields::Named(named) = &s.fields else { continue };
                 let field = named.named.iter().find(|f| {
                     crate::serde_attrs::wire_name(&f.attrs, f.ident.as_ref()) == *property

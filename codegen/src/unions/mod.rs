@@ -118,12 +118,7 @@ fn tag_dispatch(doc: &Value, discriminator: &Value, variants: &[Value]) -> Resul
     if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
         for (value, target) in mapping {
             let target = target.as_str().ok_or("discriminator mapping value is not a string")?;
-            // A mapping may name a schema by its plain name as well as by reference.
-            let reference = if target.starts_with('#') {
-                target.to_string()
-            } else {
-                format!("#/components/schemas/{target}")
-            };
+            let reference = walk::mapping_reference(target);
             let index = index_of(&reference)
                 .ok_or_else(|| format!("discriminator mapping {value:?} names {target}, which is not a variant"))?;
             tags.push((value.clone(), index));
@@ -172,7 +167,9 @@ fn key_dispatch(doc: &Value, variants: &[Value]) -> Result<Dispatch, String> {
     Ok(Dispatch::Keys { keys })
 }
 
-/// The string `default` of property `name` of an object schema, through `$ref` and `allOf`.
+/// The string `default` of property `name` of an object schema, through `$ref` and `allOf`
+/// (the property's own schema too: a `$ref` wrapped with its `default`, see
+/// `ref_siblings_to_all_of`).
 fn property_default(doc: &Value, schema: &Value, name: &str, depth: usize) -> Option<String> {
     if depth > 16 {
         return None;
@@ -180,22 +177,20 @@ fn property_default(doc: &Value, schema: &Value, name: &str, depth: usize) -> Op
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return property_default(doc, walk::resolve(doc, reference)?, name, depth + 1);
     }
-    let own = schema.pointer(&format!("/properties/{}", walk::escape(name)));
-    if let Some(default) = own.and_then(|p| p.get("default")).and_then(Value::as_str) {
-        return Some(default.to_string());
-    }
-    // The property may be a `$ref` wrapped with its `default` (see `ref_siblings_to_all_of`).
-    if let Some(default) = own.and_then(|p| property_default_of_value(doc, p, depth)) {
-        return Some(default);
-    }
     schema
-        .get("allOf")
-        .and_then(Value::as_array)?
-        .iter()
-        .find_map(|member| property_default(doc, member, name, depth + 1))
+        .pointer(&format!("/properties/{}", walk::escape(name)))
+        .and_then(|own| first_default(doc, own, depth))
+        .or_else(|| {
+            schema
+                .get("allOf")?
+                .as_array()?
+                .iter()
+                .find_map(|member| property_default(doc, member, name, depth + 1))
+        })
 }
 
-fn property_default_of_value(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
+/// The first string `default` of a schema, its own or through `$ref` and `allOf`.
+fn first_default(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
     if depth > 16 {
         return None;
     }
@@ -203,13 +198,13 @@ fn property_default_of_value(doc: &Value, schema: &Value, depth: usize) -> Optio
         return Some(default.to_string());
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return property_default_of_value(doc, walk::resolve(doc, reference)?, depth + 1);
+        return first_default(doc, walk::resolve(doc, reference)?, depth + 1);
     }
     schema
-        .get("allOf")
-        .and_then(Value::as_array)?
+        .get("allOf")?
+        .as_array()?
         .iter()
-        .find_map(|member| property_default_of_value(doc, member, depth + 1))
+        .find_map(|member| first_default(doc, member, depth + 1))
 }
 
 /// Property names of an object schema, through `$ref` and `allOf`.
