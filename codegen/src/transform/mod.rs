@@ -58,6 +58,7 @@ pub const PIPELINE: &[(&str, Fixup)] = &[
     ("content_keywords_to_format", content_keywords_to_format),
     ("downgrade_version_to_3_0", downgrade_version_to_3_0),
     ("drop_required_without_property", drop_required_without_property),
+    ("float_format_to_double", float_format_to_double),
     ("one_media_type_per_body", one_media_type_per_body),
     ("one_body_type_per_response_class", one_body_type_per_response_class),
     ("retitle_colliding_inline_schemas", retitle_colliding_inline_schemas),

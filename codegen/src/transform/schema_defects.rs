@@ -44,10 +44,38 @@ pub fn drop_required_without_property(doc: &mut Value, changes: &mut Changes) {
     });
 }
 
+/// `format: float` on a number, which typify reads into an `f32`.
+///
+/// A JSON number carries a double's precision, and Spotnana's servers are free to send one:
+/// read into an `f32` it is rounded (`4.774537285093516` becomes `4.774537086486816`), and
+/// sending the object back, as updates do, changes the value on Spotnana's side. The format
+/// becomes `double`, read into an `f64`, which holds every value an `f32` holds.
+pub fn float_format_to_double(doc: &mut Value, changes: &mut Changes) {
+    walk::for_each_schema(doc, &mut |ptr, schema| {
+        if schema.get("format").and_then(Value::as_str) == Some("float") {
+            schema.insert("format".into(), Value::from("double"));
+            changes.record(format!("{ptr}/format"), "float → double");
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn float_numbers_are_read_as_doubles() {
+        let mut d = json!({"components": {"schemas": {"Rating": {"type": "object", "properties": {
+            "stars": {"type": "number", "format": "float"},
+            "exact": {"type": "number", "format": "double"}}}}}});
+        let mut c = Changes::default();
+        float_format_to_double(&mut d, &mut c);
+        let props = &d["components"]["schemas"]["Rating"]["properties"];
+        assert_eq!(props["stars"]["format"], "double");
+        assert_eq!(props["exact"]["format"], "double");
+        assert_eq!(c.len(), 1);
+    }
 
     #[test]
     fn required_names_without_property_are_dropped_and_reported() {
