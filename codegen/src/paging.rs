@@ -1,9 +1,11 @@
 //! Paged operations, found by their shapes, each given a `<method>_items` stream.
 //!
-//! Spotnana pages its lists by offset. An operation is paged when its request carries an
-//! integer `offset` and `limit` (query parameters; or properties of the request body, at its
-//! root or in one of its object properties such as `paginationParams`) and its success
-//! response has exactly one array of component objects (the items). The total, when the
+//! Spotnana pages most of its lists by offset. An operation is paged when its request carries
+//! an integer `offset` and `limit` (query parameters; or properties of the request body, at its
+//! root or in one of its object properties such as `paginationParams`), or a page number and
+//! size in the query (`pageNumber`/`pageSize`, numbered from the number parameter's `minimum`
+//! or `default`), and its success response has exactly one array of component objects (the
+//! items). The total, when the
 //! response has one, is a top-level integer property named `total…`, or a `total…` integer
 //! inside one of its object properties (`paginationParams.totalNumResults`). Nothing here
 //! knows an operation by name: a paged operation Spotnana adds is found the same way.
@@ -26,7 +28,27 @@ pub enum Window {
     /// `offset` and `limit` in the request body, in the object at this JSON pointer (empty:
     /// the body itself).
     Body(String),
+    /// A page number and a page size in the query: the parameters' names, and the number of
+    /// the first page (the number parameter's `minimum`, else its `default`).
+    QueryPage { number: String, size: String, first: u64 },
+    /// A page-token request in the request body, in the object at this JSON pointer: the
+    /// token's property, and (property, value) of the tag that makes the object a token
+    /// request when it is a union of a page-size and a page-token member.
+    BodyToken {
+        at: String,
+        token: String,
+        tag: Option<(String, String)>,
+    },
 }
+
+/// Names of the string property a page-token request carries its token in.
+const TOKENS: &[&str] = &["pageToken", "nextPageToken", "continuationToken", "cursor"];
+
+/// Names of the string property of a response holding the next page's token.
+const NEXT_TOKENS: &[&str] = &["nextPageToken", "nextToken", "nextCursor"];
+
+/// Names of the query parameters of a page-number window: (number, size).
+const PAGE_NUMBERS: &[(&str, &str)] = &[("pageNumber", "pageSize"), ("page", "pageSize"), ("page", "perPage")];
 
 /// Names of an integer property that counts every item of a paged list.
 const TOTALS: &[&str] = &[
@@ -49,6 +71,8 @@ pub struct Paged {
     pub item_component: String,
     /// JSON pointer of the total in the response, when it has one.
     pub total: Option<String>,
+    /// JSON pointer of the next page's token in the response (token windows).
+    pub next: Option<String>,
 }
 
 /// The paged operations of a document by Rust method name, and the operations with a
@@ -67,8 +91,18 @@ pub fn plan(doc: &Value) -> PagingPlan {
         let item = &doc["paths"][&path];
         let op = &item[&method];
         let Some(window) = window(doc, item, op) else { continue };
-        match response_items(doc, op) {
-            Ok((items, item_component, total)) => {
+        let found = window.and_then(|window| {
+            let (items, item_component, total) = response_items(doc, op)?;
+            let next = match &window {
+                Window::BodyToken { .. } => {
+                    Some(next_token(doc, op).ok_or("a page-token request, but no next page token in the response")?)
+                }
+                _ => None,
+            };
+            Ok((window, items, item_component, total, next))
+        });
+        match found {
+            Ok((window, items, item_component, total, next)) => {
                 plan.paged.insert(
                     crate::method_name(&id),
                     Paged {
@@ -77,6 +111,7 @@ pub fn plan(doc: &Value) -> PagingPlan {
                         items,
                         item_component,
                         total,
+                        next,
                     },
                 );
             }
@@ -116,7 +151,9 @@ fn has_window(doc: &Value, schema: &Value) -> bool {
         .all(|k| props.and_then(|p| p.get(*k)).is_some_and(|s| is_integer(doc, s)))
 }
 
-fn window(doc: &Value, path_item: &Value, op: &Value) -> Option<Window> {
+/// The window of an operation's request, if it has one; an error when it has one this module
+/// cannot step through.
+fn window(doc: &Value, path_item: &Value, op: &Value) -> Option<Result<Window, String>> {
     let params: Vec<&Value> = [path_item.get("parameters"), op.get("parameters")]
         .into_iter()
         .flatten()
@@ -126,36 +163,125 @@ fn window(doc: &Value, path_item: &Value, op: &Value) -> Option<Window> {
         .collect();
     // Optional ones: they are fields of the method's parameters struct.
     let query = |name: &str| {
-        params.iter().any(|p| {
+        params.iter().copied().find(|p| {
             p.get("in").and_then(Value::as_str) == Some("query")
                 && p.get("name").and_then(Value::as_str) == Some(name)
                 && p.get("required") != Some(&Value::Bool(true))
                 && p.get("schema").is_some_and(|s| is_integer(doc, s))
         })
     };
-    if query("offset") && query("limit") {
-        return Some(Window::Query);
+    if query("offset").is_some() && query("limit").is_some() {
+        return Some(Ok(Window::Query));
+    }
+    for (number, size) in PAGE_NUMBERS {
+        let (Some(page), Some(_)) = (query(number), query(size)) else {
+            continue;
+        };
+        let schema = page.get("schema").map(|s| resolve(doc, s));
+        let first = ["minimum", "default"]
+            .iter()
+            .find_map(|k| schema.and_then(|s| s.get(*k)).and_then(Value::as_u64));
+        return Some(match first {
+            Some(first) => Ok(Window::QueryPage {
+                number: number.to_string(),
+                size: size.to_string(),
+                first,
+            }),
+            None => Err(format!(
+                "`{number}` and `{size}`, but the document gives neither a minimum nor a default for \
+                 `{number}`: whether pages count from 0 or 1 is not said"
+            )),
+        });
     }
     let body = resolve(doc, op.pointer("/requestBody/content/application~1json/schema")?);
     if has_window(doc, body) {
-        return Some(Window::Body(String::new()));
+        return Some(Ok(Window::Body(String::new())));
     }
     let props = body.get("properties")?.as_object()?;
-    props
+    if let Some((name, _)) = props.iter().find(|(_, s)| has_window(doc, s)) {
+        return Some(Ok(Window::Body(format!("/{}", escape(name)))));
+    }
+    props.iter().find_map(|(name, s)| {
+        let (token, tag) = token_request(doc, s)?;
+        Some(Ok(Window::BodyToken {
+            at: format!("/{}", escape(name)),
+            token,
+            tag,
+        }))
+    })
+}
+
+/// The string property of an object that holds a page token, if it has one.
+fn token_property(doc: &Value, schema: &Value) -> Option<String> {
+    let props = resolve(doc, schema).get("properties")?.as_object()?;
+    TOKENS
         .iter()
-        .find(|(_, s)| has_window(doc, s))
-        .map(|(name, _)| Window::Body(format!("/{}", escape(name))))
+        .find(|name| {
+            props
+                .get(**name)
+                .is_some_and(|s| resolve(doc, s).get("type").and_then(Value::as_str) == Some("string"))
+        })
+        .map(|name| name.to_string())
+}
+
+/// A page-token request: an object with a token property, or a union with a member that is
+/// one (the member's tag, from the discriminator's mapping or the member's name, is what
+/// makes the object a token request). The token's property and the tag.
+fn token_request(doc: &Value, schema: &Value) -> Option<(String, Option<(String, String)>)> {
+    let schema = resolve(doc, schema);
+    let Some(members) = schema.get("oneOf").and_then(Value::as_array) else {
+        return token_property(doc, schema).map(|token| (token, None));
+    };
+    let property = schema.pointer("/discriminator/propertyName").and_then(Value::as_str)?;
+    members.iter().find_map(|member| {
+        let token = token_property(doc, member)?;
+        let reference = member.get("$ref").and_then(Value::as_str)?;
+        let mapping = schema.pointer("/discriminator/mapping").and_then(Value::as_object);
+        let tag = mapping
+            .and_then(|m| m.iter().find(|(_, target)| target.as_str() == Some(reference)))
+            .map(|(tag, _)| tag.clone())
+            .unwrap_or_else(|| crate::walk::unescape(reference.rsplit('/').next().unwrap_or_default()));
+        Some((token, Some((property.to_string(), tag))))
+    })
+}
+
+/// JSON pointer of the next page's token in the success response: a string property at its
+/// root or in one of its object properties (`paginationParams.nextPageToken`).
+fn next_token(doc: &Value, op: &Value) -> Option<String> {
+    let props = success_schema(doc, op)?.get("properties")?.as_object()?;
+    let in_object = |props: &serde_json::Map<String, Value>| {
+        NEXT_TOKENS
+            .iter()
+            .find(|name| {
+                props
+                    .get(**name)
+                    .is_some_and(|s| resolve(doc, s).get("type").and_then(Value::as_str) == Some("string"))
+            })
+            .map(|name| escape(name))
+    };
+    in_object(props).map(|k| format!("/{k}")).or_else(|| {
+        props.iter().find_map(|(name, s)| {
+            let inner = resolve(doc, s).get("properties").and_then(Value::as_object)?;
+            in_object(inner).map(|k| format!("/{}/{k}", escape(name)))
+        })
+    })
+}
+
+/// The JSON schema of an operation's first success response, resolved.
+fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let schema = op
+        .get("responses")?
+        .as_object()?
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .find_map(|(_, r)| resolve(doc, r).pointer("/content/application~1json/schema"))?;
+    Some(resolve(doc, schema))
 }
 
 /// (items pointer, item component, total pointer) of the success response.
 fn response_items(doc: &Value, op: &Value) -> Result<(String, String, Option<String>), String> {
-    let responses = op.get("responses").and_then(Value::as_object).ok_or("no responses")?;
-    let schema = responses
-        .iter()
-        .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(_, r)| resolve(doc, r).pointer("/content/application~1json/schema"))
-        .ok_or("no JSON success response")?;
-    let props = resolve(doc, schema)
+    let props = success_schema(doc, op)
+        .ok_or("no JSON success response")?
         .get("properties")
         .and_then(Value::as_object)
         .ok_or("the success response is not an object")?;
@@ -209,14 +335,14 @@ pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<
         // The stream of the method without optional parameters keeps its signature when the
         // operation gains its first one: that one comes as `_items_with`.
         let bases = match (&paged.window, with) {
-            (Window::Query, Some(with)) => vec![(format!("{name}_items"), with)],
-            (Window::Query, None) => {
+            (Window::Query | Window::QueryPage { .. }, Some(with)) => vec![(format!("{name}_items"), with)],
+            (Window::Query | Window::QueryPage { .. }, None) => {
                 return Err(format!(
                     "{}: paged by query parameters, but no `{name}_with`",
                     paged.operation_id
                 ));
             }
-            (Window::Body(_), with) => {
+            (Window::Body(_) | Window::BodyToken { .. }, with) => {
                 let plain = methods
                     .get(name)
                     .ok_or_else(|| format!("{}: no method `{name}`", paged.operation_id))?;
@@ -263,7 +389,7 @@ fn items_method(
         };
         let ident = &pat.ident;
         match (&paged.window, &*typed.ty) {
-            (Window::Body(_), Type::Reference(r)) if ident == "body" => {
+            (Window::Body(_) | Window::BodyToken { .. }, Type::Reference(r)) if ident == "body" => {
                 let owned = &r.elem;
                 inputs.push(quote!(body: #owned));
                 has_body = true;
@@ -291,11 +417,19 @@ fn items_method(
     } else {
         quote!('_)
     };
+    let from = match &paged.window {
+        Window::QueryPage { number, size, first } => {
+            format!("from the `{number}` given on (else {first}, the first), the `{size}` given as the page size")
+        }
+        Window::BodyToken { .. } => "from the page the body asks for on, each next one by the token \
+                                     the page before returns"
+            .to_string(),
+        _ => "from the offset given on, the limit given as the page size".to_string(),
+    };
     let doc = format!(
         "Every item of [`Client::{name}`] (`{operation}`), fetched a page at a time as the stream \
-         is read (see [`crate::paging`]): from the offset given on, the limit given as the page \
-         size, up to the total. Each page is a call of [`Client::{method}`], with its own \
-         correlation id when the client sends them."
+         is read (see [`crate::paging`]): {from}, up to the total. Each page is a call of \
+         [`Client::{method}`], with its own correlation id when the client sends them."
     );
     // One page: the call, and its items and total. A body window first takes the paged body.
     let take_body = has_body.then(|| quote!(let body = paged?;));
@@ -320,6 +454,44 @@ fn items_method(
                 #fetch
             })
         },
+        Window::QueryPage { number, size, first } if has_params => {
+            let number = format_ident!("{}", heck::ToSnakeCase::to_snake_case(number.as_str()));
+            let size = format_ident!("{}", heck::ToSnakeCase::to_snake_case(size.as_str()));
+            quote! {
+                let start = params.#number.map(crate::paging::as_count);
+                let size = params.#size.map(crate::paging::as_count);
+                crate::paging::page_number_items(#first, start, size, move |page, size| {
+                    #(#copies)*
+                    let mut params = params;
+                    params.#number = ::std::option::Option::Some(crate::paging::count(page));
+                    if let ::std::option::Option::Some(size) = size {
+                        params.#size = ::std::option::Option::Some(crate::paging::count(size));
+                    }
+                    #fetch
+                })
+            }
+        }
+        Window::BodyToken { at, token, tag } if has_body => {
+            let tag = match tag {
+                Some((property, value)) => quote!(::std::option::Option::Some((#property, #value))),
+                None => quote!(::std::option::Option::None),
+            };
+            let next = paged.next.as_deref().unwrap_or_default();
+            quote! {
+                crate::paging::token_items(move |token: ::std::option::Option<::std::string::String>| {
+                    #(#copies)*
+                    let paged = match &token {
+                        ::std::option::Option::None => ::std::result::Result::Ok(::std::clone::Clone::clone(&body)),
+                        ::std::option::Option::Some(token) => crate::paging::body_with_token(&body, #at, #tag, #token, token),
+                    };
+                    async move {
+                        let body = paged?;
+                        let page = self.#method(#(#args),*).await?.into_inner();
+                        crate::paging::token_page(#operation, &page, #items_at, #total, ::std::option::Option::Some(#next))
+                    }
+                })
+            }
+        }
         Window::Body(at) if has_body => quote! {
             let (start, limit) = crate::paging::body_window(&body, #at);
             crate::paging::offset_items(start, limit, move |offset, limit| {
@@ -340,4 +512,47 @@ fn items_method(
             #body
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(number: Value) -> Value {
+        json!({"paths": {"/things": {"get": {
+            "operationId": "listThings",
+            "parameters": [
+                {"name": "pageNumber", "in": "query", "schema": number},
+                {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                "elements": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                "totalNumResults": {"type": "integer"}
+            }}}}}}
+        }}}, "components": {"schemas": {"Thing": {"type": "object"}}}})
+    }
+
+    #[test]
+    fn a_page_number_window_counts_from_the_documented_first_page() {
+        let plan = plan(&doc(json!({"type": "integer", "minimum": 1, "default": 1})));
+        let paged = &plan.paged["list_things"];
+        assert_eq!(
+            paged.window,
+            Window::QueryPage {
+                number: "pageNumber".into(),
+                size: "pageSize".into(),
+                first: 1
+            }
+        );
+        assert_eq!(paged.items, "/elements");
+        assert_eq!(paged.total.as_deref(), Some("/totalNumResults"));
+    }
+
+    #[test]
+    fn a_page_number_without_a_first_page_is_reported_not_guessed() {
+        let plan = plan(&doc(json!({"type": "integer"})));
+        assert!(plan.paged.is_empty());
+        assert!(plan.not_paged[0].1.contains("0 or 1"), "{:?}", plan.not_paged);
+    }
 }

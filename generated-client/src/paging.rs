@@ -1,8 +1,10 @@
 //! Every item of a paged operation, as one lazy stream.
 //!
-//! Spotnana pages its lists by offset: `offset` and `limit` in the query or in the request
-//! body (at its root or in a pagination object), the items in an array of the response, and
-//! often the total in the response. The generator finds these shapes in the documents (see
+//! Spotnana pages most of its lists by offset: `offset` and `limit` in the query or in the
+//! request body (at its root or in a pagination object), the items in an array of the
+//! response, and often the total in the response; a few by page number (`pageNumber` and
+//! `pageSize` in the query) or by page token (a token request in the body, the next token in
+//! the response). The generator finds these shapes in the documents (see
 //! `spotnana-codegen`'s `paging`) and gives each such operation a `<method>_items` method
 //! returning [`Paged`]: it fetches a page only when the items before it are used up, stops at
 //! the total (a page shorter than the limit does not end it then: a server may cap its page
@@ -75,11 +77,25 @@ pub struct Page<T> {
     pub fingerprint: u64,
 }
 
+/// How the stream moves from one page to the next.
+#[derive(Clone, Copy)]
+enum Step {
+    /// By offset: the next page starts after the items read so far.
+    Offset,
+    /// By page number: the next page is the next number. `before` is how many items the
+    /// pages before the first one fetched hold, when known (to compare with the total).
+    Number { before: Option<u64> },
+}
+
 /// Where the stream stands between pages.
 struct State<T, F> {
     fetch: F,
-    offset: u64,
+    step: Step,
+    /// The offset, or the page number, of the next page.
+    position: u64,
     limit: Option<u64>,
+    /// Items read so far.
+    read: u64,
     buffered: VecDeque<T>,
     done: bool,
     last: Option<u64>,
@@ -94,10 +110,41 @@ where
     F: FnMut(u64, Option<u64>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
 {
+    items(Step::Offset, start.unwrap_or(0), limit, fetch)
+}
+
+/// The items of the pages `fetch(number, size)` returns, numbered from `first` (the number
+/// of the first page, per the document), from page `start` (`first` when `None`) on, `size`
+/// at a time (the server's default when `None`).
+#[doc(hidden)]
+pub fn page_number_items<'a, T, F, Fut>(first: u64, start: Option<u64>, size: Option<u64>, fetch: F) -> Paged<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(u64, Option<u64>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+{
+    let start = start.unwrap_or(first).max(first);
+    let before = match (start - first, size) {
+        (0, _) => Some(0),
+        (pages, Some(size)) => Some(pages.saturating_mul(size)),
+        // Pages skipped of a size only the server knows: the total cannot be compared.
+        (_, None) => None,
+    };
+    items(Step::Number { before }, start, size, fetch)
+}
+
+fn items<'a, T, F, Fut>(step: Step, position: u64, limit: Option<u64>, fetch: F) -> Paged<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(u64, Option<u64>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+{
     let state = State {
         fetch,
-        offset: start.unwrap_or(0),
+        step,
+        position,
         limit,
+        read: 0,
         buffered: VecDeque::new(),
         done: false,
         last: None,
@@ -110,7 +157,7 @@ where
             if state.done {
                 return None;
             }
-            match (state.fetch)(state.offset, state.limit).await {
+            match (state.fetch)(state.position, state.limit).await {
                 Err(error) => {
                     state.done = true;
                     return Some((Err(error), state));
@@ -119,21 +166,95 @@ where
                     let got = page.items.len() as u64;
                     if got > 0 && state.last == Some(page.fingerprint) {
                         state.done = true;
-                        let error = Error::Other(format!(
-                            "the page at offset {} repeats the one before: the server does not page by offset",
-                            state.offset
-                        ));
+                        let error = Error::Other(match state.step {
+                            Step::Offset => format!(
+                                "the page at offset {} repeats the one before: the server does not page by offset",
+                                state.position
+                            ),
+                            Step::Number { .. } => format!(
+                                "page {} repeats the one before: the server does not page by number",
+                                state.position
+                            ),
+                        });
                         return Some((Err(error), state));
                     }
                     state.last = Some(page.fingerprint);
-                    state.offset += got;
+                    state.read += got;
+                    // How many items the pages up to this one hold, if known.
+                    let reached = match state.step {
+                        Step::Offset => {
+                            state.position += got;
+                            Some(state.position)
+                        }
+                        Step::Number { before } => {
+                            state.position += 1;
+                            before.map(|before| before + state.read)
+                        }
+                    };
                     // The last page: empty; or reaching the total (which may have shrunk since
                     // the first page); or, without a total, short of the limit asked.
                     state.done = got == 0
-                        || match page.total {
-                            Some(total) => state.offset >= total,
-                            None => state.limit.is_some_and(|limit| got < limit),
+                        || match (page.total, reached) {
+                            (Some(total), Some(reached)) => reached >= total,
+                            _ => state.limit.is_some_and(|limit| got < limit),
                         };
+                    state.buffered.extend(page.items);
+                }
+            }
+        }
+    });
+    Paged {
+        inner: Box::pin(stream),
+    }
+}
+
+/// The items of the pages `fetch(token)` returns: the first with no token (the request as
+/// the caller gave it), each next one with the token the page before it returned, until a
+/// page returns none (or an empty one), or an empty page. A page returning the token it was
+/// asked with ends the stream with an error rather than looping.
+#[doc(hidden)]
+pub fn token_items<'a, T, F, Fut>(fetch: F) -> Paged<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<(Page<T>, Option<String>), Error>> + Send + 'a,
+{
+    struct Tokens<T, F> {
+        fetch: F,
+        token: Option<String>,
+        buffered: VecDeque<T>,
+        done: bool,
+    }
+    let state = Tokens {
+        fetch,
+        token: None,
+        buffered: VecDeque::new(),
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(state, |mut state| async move {
+        loop {
+            if let Some(item) = state.buffered.pop_front() {
+                return Some((Ok(item), state));
+            }
+            if state.done {
+                return None;
+            }
+            match (state.fetch)(state.token.clone()).await {
+                Err(error) => {
+                    state.done = true;
+                    return Some((Err(error), state));
+                }
+                Ok((page, next)) => {
+                    let next = next.filter(|token| !token.is_empty());
+                    if next.is_some() && next == state.token {
+                        state.done = true;
+                        let error = Error::Other(
+                            "a page returns the token it was asked with: the server does not page by token".into(),
+                        );
+                        return Some((Err(error), state));
+                    }
+                    state.done = page.items.is_empty() || next.is_none();
+                    state.token = next;
                     state.buffered.extend(page.items);
                 }
             }
@@ -224,6 +345,41 @@ pub fn body_at<B: Serialize + DeserializeOwned>(
     offset: u64,
     limit: Option<u64>,
 ) -> Result<B, Error> {
+    edit_body(body, at, |window| {
+        window.insert("offset".into(), offset.into());
+        if let Some(limit) = limit {
+            window.insert("limit".into(), limit.into());
+        }
+    })
+}
+
+/// `body` asking for the page `token` names: the object at `at` becomes the token request,
+/// `{"<tag property>": "<tag>", "<token key>": token}` (the tag when the request is a union
+/// of a page-size and a page-token member).
+#[doc(hidden)]
+pub fn body_with_token<B: Serialize + DeserializeOwned>(
+    body: &B,
+    at: &str,
+    tag: Option<(&str, &str)>,
+    token_key: &str,
+    token: &str,
+) -> Result<B, Error> {
+    edit_body(body, at, |window| {
+        window.clear();
+        if let Some((property, value)) = tag {
+            window.insert(property.into(), value.into());
+        }
+        window.insert(token_key.into(), token.into());
+    })
+}
+
+/// `body` with `edit` applied to the object at `at` (created, or replacing a `null`, where
+/// absent), read back as the body's type.
+fn edit_body<B: Serialize + DeserializeOwned>(
+    body: &B,
+    at: &str,
+    edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+) -> Result<B, Error> {
     stacker::grow(crate::decode::DECODE_STACK, || {
         let mut value = serde_json::to_value(body)
             .map_err(|e| Error::InvalidRequest(format!("the body does not serialize: {e}")))?;
@@ -245,10 +401,7 @@ pub fn body_at<B: Serialize + DeserializeOwned>(
                 "the body has no object at {at:?} to page with"
             )));
         };
-        window.insert("offset".into(), offset.into());
-        if let Some(limit) = limit {
-            window.insert("limit".into(), limit.into());
-        }
+        edit(window);
         serde_json::from_value(value)
             .map_err(|e| Error::InvalidRequest(format!("the paged body does not read back: {e}")))
     })
@@ -263,6 +416,18 @@ pub fn page<R: Serialize, T: DeserializeOwned>(
     items: &str,
     total: Option<&str>,
 ) -> Result<Page<T>, Error> {
+    Ok(token_page(operation, response, items, total, None)?.0)
+}
+
+/// As [`page`], with the token of the next page (the string at `next`), if any.
+#[doc(hidden)]
+pub fn token_page<R: Serialize, T: DeserializeOwned>(
+    operation: &str,
+    response: &R,
+    items: &str,
+    total: Option<&str>,
+    next: Option<&str>,
+) -> Result<(Page<T>, Option<String>), Error> {
     stacker::grow(crate::decode::DECODE_STACK, || {
         let failed = |what: &str, e: serde_json::Error| Error::Other(format!("{operation}: {what}: {e}"));
         let mut value = serde_json::to_value(response).map_err(|e| failed("a page does not serialize", e))?;
@@ -270,6 +435,10 @@ pub fn page<R: Serialize, T: DeserializeOwned>(
             .and_then(|pointer| value.pointer(pointer))
             .and_then(Value::as_i64)
             .map(|n| u64::try_from(n).unwrap_or(0));
+        let next = next
+            .and_then(|pointer| value.pointer(pointer))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let list = match value.pointer_mut(items).map(Value::take) {
             Some(Value::Array(list)) => list,
             _ => Vec::new(),
@@ -285,11 +454,14 @@ pub fn page<R: Serialize, T: DeserializeOwned>(
             .map(serde_json::from_value)
             .collect::<Result<Vec<T>, _>>()
             .map_err(|e| failed("an item of the page does not read back", e))?;
-        Ok(Page {
-            items,
-            total,
-            fingerprint,
-        })
+        Ok((
+            Page {
+                items,
+                total,
+                fingerprint,
+            },
+            next,
+        ))
     })
 }
 
@@ -349,5 +521,16 @@ mod tests {
             serde_json::json!({"a/b": {"paging": {"offset": 6, "limit": 3}}, "keep": [1, 2]})
         );
         assert!(body_at(&serde_json::json!({"a": 1}), "/a/b", 0, None).is_err());
+    }
+
+    #[test]
+    fn a_token_request_replaces_the_window_object_with_its_tag() {
+        let body = serde_json::json!({"paging": {"requestType": "PAGE_SIZE", "pageSize": 5}, "keep": 1});
+        let paged: Value =
+            body_with_token(&body, "/paging", Some(("requestType", "PAGE_TOKEN")), "pageToken", "t2").unwrap();
+        assert_eq!(
+            paged,
+            serde_json::json!({"paging": {"requestType": "PAGE_TOKEN", "pageToken": "t2"}, "keep": 1})
+        );
     }
 }

@@ -1,8 +1,12 @@
 //! Paged operations stream every item, page by page, for each shape of window Spotnana's
 //! documents use: `offset`/`limit` in the query (`getApiUsers`), in an object of the request
-//! body (`listGrades`: `paginationParams`), and at the body's root (`listEvents`); the total
-//! at the response's root or inside its pagination object. Against a mock that answers each
-//! offset, and only for the page size the caller asked.
+//! body (`listGrades`: `paginationParams`), and at the body's root (`listEvents`), and a page
+//! number and size in the query (`listLegalEntities`: `pageNumber` from 1, `pageSize`); the
+//! total at the response's root or inside its pagination object. Against a mock that answers
+//! each page, and only for the page size the caller asked. The page-token window
+//! (`hotelSearch`) has its own scenarios below (`by_token`): it has no offset or total.
+
+mod support;
 
 use serde_json::{Value, json};
 use spotnana::{Paged, Spotnana};
@@ -18,23 +22,26 @@ enum Shape {
     Query,
     BodyObject,
     BodyRoot,
+    PageNumber,
 }
 
-const SHAPES: [Shape; 3] = [Shape::Query, Shape::BodyObject, Shape::BodyRoot];
+const SHAPES: [Shape; 4] = [Shape::Query, Shape::BodyObject, Shape::BodyRoot, Shape::PageNumber];
 
 impl Shape {
     /// The property naming an item (what the test reads back).
     fn key(self) -> &'static str {
         match self {
             Shape::Query => "clientId",
-            Shape::BodyObject | Shape::BodyRoot => "name",
+            Shape::BodyObject | Shape::BodyRoot | Shape::PageNumber => "name",
         }
     }
 
     fn item(self, i: u64) -> Value {
         match self {
             Shape::Query => json!({"clientId": format!("item-{i}")}),
-            Shape::BodyObject => json!({"id": format!("00000000-0000-4000-8000-{i:012}"), "name": format!("item-{i}")}),
+            Shape::BodyObject | Shape::PageNumber => {
+                json!({"id": format!("00000000-0000-4000-8000-{i:012}"), "name": format!("item-{i}")})
+            }
             Shape::BodyRoot => json!({"name": format!("item-{i}")}),
         }
     }
@@ -46,17 +53,18 @@ impl Shape {
             Shape::Query => json!({"apiUsers": items, "totalCount": total}),
             Shape::BodyObject => json!({"grades": items, "paginationParams": {"totalNumResults": total}}),
             Shape::BodyRoot => json!({"events": items, "paginationParams": {"totalNumResults": total}}),
+            Shape::PageNumber => json!({"elements": items, "totalNumResults": total}),
         };
         if total.is_none() {
             page.as_object_mut()
                 .unwrap()
-                .retain(|k, _| k == "apiUsers" || k == "grades" || k == "events");
+                .retain(|k, _| ["apiUsers", "grades", "events", "elements"].contains(&k.as_str()));
         }
         page
     }
 
-    /// The request of the page at `offset`, of `PAGE_SIZE` items.
-    fn request(self, offset: u64) -> MockBuilder {
+    /// The request of the `nth` page (from 0), at `offset`, of `PAGE_SIZE` items.
+    fn request(self, nth: usize, offset: u64) -> MockBuilder {
         match self {
             Shape::Query => Mock::given(method("GET"))
                 .and(path("/v2/api-users"))
@@ -70,11 +78,23 @@ impl Shape {
             Shape::BodyRoot => Mock::given(method("POST"))
                 .and(path("/v2/events/list"))
                 .and(body_partial_json(json!({"offset": offset, "limit": PAGE_SIZE}))),
+            // Pages numbered from 1, as the document's `minimum` says.
+            Shape::PageNumber => Mock::given(method("GET"))
+                .and(path(format!("/v2/companies/{COMPANY}/legal-entities")))
+                .and(query_param("pageNumber", (nth + 1).to_string()))
+                .and(query_param("pageSize", PAGE_SIZE.to_string())),
         }
     }
 
-    async fn answer(self, server: &MockServer, offset: u64, items: std::ops::Range<u64>, total: Option<u64>) {
-        self.request(offset)
+    async fn answer(
+        self,
+        server: &MockServer,
+        nth: usize,
+        offset: u64,
+        items: std::ops::Range<u64>,
+        total: Option<u64>,
+    ) {
+        self.request(nth, offset)
             .respond_with(ResponseTemplate::new(200).set_body_json(self.page(items, total)))
             .mount(server)
             .await;
@@ -102,6 +122,13 @@ impl Shape {
                 let mut body = spotnana::event::types::ListEventsRequest::new();
                 body.limit = PAGE_SIZE as i64;
                 drain(event.list_events_items(body), self.key()).await
+            }
+            Shape::PageNumber => {
+                let company = spotnana.company();
+                let size = NonZeroU32::new(PAGE_SIZE as u32).unwrap();
+                let params = spotnana::company::ListLegalEntitiesParams::new().page_size(size);
+                let id = COMPANY.parse().unwrap();
+                drain(company.list_legal_entities_items(&id, params), self.key()).await
             }
         }
     }
@@ -134,14 +161,14 @@ async fn sent(server: &MockServer) -> usize {
 async fn check(pages: &[(u64, std::ops::Range<u64>, Option<u64>)], expected: std::ops::Range<u64>, requests: usize) {
     // `listGrades` requires its total: the shapes without one are the other two.
     let shapes: &[Shape] = if pages.iter().any(|(_, _, total)| total.is_none()) {
-        &[Shape::Query, Shape::BodyRoot]
+        &[Shape::Query, Shape::BodyRoot, Shape::PageNumber]
     } else {
         &SHAPES
     };
     for &shape in shapes {
         let server = MockServer::start().await;
-        for (offset, items, total) in pages {
-            shape.answer(&server, *offset, items.clone(), *total).await;
+        for (nth, (offset, items, total)) in pages.iter().enumerate() {
+            shape.answer(&server, nth, *offset, items.clone(), *total).await;
         }
         let (got, error) = shape.read(&server).await;
         assert!(error.is_none(), "{shape:?}: {error:?}");
@@ -186,11 +213,11 @@ async fn a_total_that_shrinks_mid_way_ends_the_stream_there() {
 
 #[tokio::test]
 async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
-    for shape in [Shape::Query, Shape::BodyRoot] {
+    for shape in [Shape::Query, Shape::BodyRoot, Shape::PageNumber] {
         let server = MockServer::start().await;
         // The same two items whatever the offset, and no total.
-        for offset in [0, 2, 4] {
-            shape.answer(&server, offset, 0..2, None).await;
+        for (nth, offset) in [0, 2, 4].into_iter().enumerate() {
+            shape.answer(&server, nth, offset, 0..2, None).await;
         }
         let (got, error) = shape.read(&server).await;
         assert_eq!(got, names(0..2), "{shape:?}");
@@ -200,14 +227,39 @@ async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
     }
 }
 
+/// A caller starting at page 3 of 2 items: the total counts the 4 items of the pages skipped.
+#[tokio::test]
+async fn a_page_number_stream_starts_at_the_page_given_and_counts_the_pages_skipped() {
+    let server = MockServer::start().await;
+    for (page, items) in [(3, 4..6), (4, 6..7), (5, 7..9)] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v2/companies/{COMPANY}/legal-entities")))
+            .and(query_param("pageNumber", page.to_string()))
+            .and(query_param("pageSize", PAGE_SIZE.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(Shape::PageNumber.page(items, Some(7))))
+            .mount(&server)
+            .await;
+    }
+    let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
+    let size = NonZeroU32::new(PAGE_SIZE as u32).unwrap();
+    let params = spotnana::company::ListLegalEntitiesParams::new()
+        .page_number(NonZeroU32::new(3).unwrap())
+        .page_size(size);
+    let id = COMPANY.parse().unwrap();
+    let (got, error) = drain(spotnana.company().list_legal_entities_items(&id, params), "name").await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(got, names(4..7));
+    assert_eq!(sent(&server).await, 2, "page 5 is past the total");
+}
+
 #[tokio::test]
 async fn an_error_on_page_three_comes_after_the_items_of_the_first_two() {
     for shape in SHAPES {
         let server = MockServer::start().await;
-        shape.answer(&server, 0, 0..2, Some(10)).await;
-        shape.answer(&server, 2, 2..4, Some(10)).await;
+        shape.answer(&server, 0, 0, 0..2, Some(10)).await;
+        shape.answer(&server, 1, 2, 2..4, Some(10)).await;
         shape
-            .request(4)
+            .request(2, 4)
             .respond_with(ResponseTemplate::new(400).set_body_json(json!({"debugIdentifier": "dbg-page-3"})))
             .mount(&server)
             .await;
@@ -217,5 +269,143 @@ async fn an_error_on_page_three_comes_after_the_items_of_the_first_two() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{shape:?}: {error:?}");
         assert_eq!(error.debug_identifier(), Some("dbg-page-3"), "{shape:?}");
         assert_eq!(sent(&server).await, 3, "{shape:?}");
+    }
+}
+
+/// The page-token window (`hotelSearch`): the first page asked with the body as given, each
+/// next one with the token the page before returned (a `PAGE_TOKEN` member of the body's
+/// pagination union), until a page returns none. Items and bodies are sampled from the hotel
+/// document, so they are what its types read.
+mod by_token {
+    use super::*;
+
+    struct Hotel {
+        doc: Value,
+    }
+
+    impl Hotel {
+        fn new() -> Self {
+            let api = support::manifest()
+                .api
+                .into_iter()
+                .find(|a| a.module == "hotel")
+                .expect("hotel API");
+            Hotel {
+                doc: serde_json::from_slice(&support::document(&api)).unwrap(),
+            }
+        }
+
+        fn sample(&self, component: &str) -> Value {
+            let sampler = support::sampler::Sampler::new(&self.doc, true, true);
+            let schema = json!({"$ref": format!("#/components/schemas/{component}")});
+            sampler
+                .sample(&schema, 0)
+                .unwrap_or_else(|| panic!("{component}: no sample"))
+        }
+
+        /// A page of `items` (named by `hotelDetailsKey`), with `next` as its next token.
+        fn page(&self, items: std::ops::Range<u64>, next: Option<&str>) -> Value {
+            let hotels: Vec<Value> = items
+                .map(|i| {
+                    let mut hotel = self.sample("HotelSearchData");
+                    hotel["hotelDetailsKey"] = json!(format!("item-{i}"));
+                    hotel
+                })
+                .collect();
+            let mut page = self.sample("HotelSearchResponse");
+            page["hotels"] = json!(hotels);
+            page["paginationParams"] = json!({"currentPageSize": hotels.len()});
+            if let Some(next) = next {
+                page["paginationParams"]["nextPageToken"] = json!(next);
+            }
+            page
+        }
+
+        /// The request for the page `token` names (the first page: none).
+        fn request(token: Option<&str>) -> MockBuilder {
+            let given = Mock::given(method("POST")).and(path("/v2/hotel/search"));
+            match token {
+                Some(token) => given.and(body_partial_json(
+                    json!({"paginationParams": {"requestType": "PAGE_TOKEN", "pageToken": token}}),
+                )),
+                None => given.and(body_partial_json(
+                    json!({"paginationParams": {"requestType": "PAGE_SIZE", "pageSize": PAGE_SIZE}}),
+                )),
+            }
+        }
+
+        async fn answer(
+            &self,
+            server: &MockServer,
+            token: Option<&str>,
+            items: std::ops::Range<u64>,
+            next: Option<&str>,
+        ) {
+            Self::request(token)
+                .respond_with(ResponseTemplate::new(200).set_body_json(self.page(items, next)))
+                .mount(server)
+                .await;
+        }
+
+        async fn read(&self, server: &MockServer) -> (Vec<String>, Option<spotnana::Error>) {
+            let spotnana = Spotnana::new(server.uri(), reqwest::Client::new());
+            let mut body = self.sample("HotelSearchRequest");
+            body["paginationParams"] = json!({"requestType": "PAGE_SIZE", "pageSize": PAGE_SIZE});
+            let body: spotnana::hotel::types::HotelSearchRequest = serde_json::from_value(body).unwrap();
+            drain(spotnana.hotel().hotel_search_items(body), "hotelDetailsKey").await
+        }
+    }
+
+    #[tokio::test]
+    async fn every_item_in_order_until_a_page_has_no_next_token() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..2, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 2..4, Some("t2")).await;
+        hotel.answer(&server, Some("t2"), 4..5, None).await;
+        let (got, error) = hotel.read(&server).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(got, names(0..5));
+        assert_eq!(sent(&server).await, 3);
+    }
+
+    #[tokio::test]
+    async fn an_empty_first_page_is_an_empty_stream() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..0, Some("t1")).await;
+        let (got, error) = hotel.read(&server).await;
+        assert!(error.is_none(), "{error:?}");
+        assert!(got.is_empty());
+        assert_eq!(sent(&server).await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_error_on_page_three_comes_after_the_items_of_the_first_two() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..2, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 2..4, Some("t2")).await;
+        Hotel::request(Some("t2"))
+            .respond_with(ResponseTemplate::new(400).set_body_json(json!({"debugIdentifier": "dbg-page-3"})))
+            .mount(&server)
+            .await;
+        let (got, error) = hotel.read(&server).await;
+        assert_eq!(got, names(0..4));
+        let error = error.expect("an error");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error:?}");
+        assert_eq!(sent(&server).await, 3);
+    }
+
+    #[tokio::test]
+    async fn a_page_returning_the_token_it_was_asked_with_ends_the_stream_with_an_error() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..2, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 2..4, Some("t1")).await;
+        let (got, error) = hotel.read(&server).await;
+        assert_eq!(got, names(0..2));
+        assert!(error.expect("an error").to_string().contains("token"));
+        assert_eq!(sent(&server).await, 2);
     }
 }
