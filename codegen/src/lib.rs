@@ -1,7 +1,7 @@
 //! Generates the typed Rust client of one Spotnana API from its published OpenAPI document.
 //!
 //! ```text
-//! bytes (JSON or YAML) ─parse─▶ JSON ─transform::PIPELINE─▶ OpenAPI 3.0 JSON
+//! JSON bytes ─parse─▶ JSON ─transform::PIPELINE─▶ OpenAPI 3.0 JSON
 //!   ─progenitor─▶ tokens (+ multipart forms and methods) ─prettyplease─▶ Rust source
 //! ```
 //!
@@ -40,7 +40,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Why a document could not be turned into code. Every variant names the document.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{document}: not JSON or YAML: {reason}")]
+    #[error("{document}: not JSON: {reason}")]
     Parse { document: String, reason: String },
     #[error("{document}: not an OpenAPI 3.x document: {reason}")]
     NotOpenApi { document: String, reason: String },

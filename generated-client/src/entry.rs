@@ -41,6 +41,10 @@ impl Spotnana {
     }
 
     pub(crate) fn from_builder(base_url: String, mut builder: SpotnanaBuilder) -> Self {
+        // reqwest without a provider of its own asks rustls for the process's default: ring
+        // becomes it unless the application installed one first (then that one is kept).
+        #[cfg(feature = "rustls-ring")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let own = builder.http.take();
         let http = own.clone().unwrap_or_default();
         // reqwest follows redirects by default, and a 307/308 re-posts the body: the token

@@ -31,6 +31,11 @@ pub(crate) struct Object {
     /// The Rust type being read, for error messages.
     ty: &'static str,
     map: Map<String, Value>,
+    /// The properties taken so far. Taken values are left in `map` (as `null`) until
+    /// [`Object::rest`] drops them with `retain`, which keeps the order of what is left in
+    /// both of `serde_json`'s map kinds (a consumer may turn on `preserve_order`; `remove`
+    /// would then reorder, and `shift_remove` exists only with that feature).
+    taken: Vec<&'static str>,
 }
 
 impl Object {
@@ -47,11 +52,16 @@ impl Object {
         // The error of reading the object itself is the deserializer's own (its kind and
         // position kept, as `is_eof`/`is_syntax` callers expect).
         let map = <Map<String, Value> as serde::Deserialize>::deserialize(deserializer)?;
-        build(&mut Object { ty, map }).map_err(D::Error::custom)
+        build(&mut Object {
+            ty,
+            map,
+            taken: Vec::new(),
+        })
+        .map_err(D::Error::custom)
     }
 
     /// The property `key`, which must be present.
-    pub(crate) fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, serde_json::Error> {
+    pub(crate) fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Result<T, serde_json::Error> {
         match self.take(key) {
             Some(value) => self.convert(key, value),
             None => Err(serde_json::Error::custom(format_args!(
@@ -62,7 +72,7 @@ impl Object {
     }
 
     /// The property `key` of an `Option` field: `None` when absent (or `null`).
-    pub(crate) fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Result<Option<T>, serde_json::Error> {
+    pub(crate) fn optional<T: DeserializeOwned>(&mut self, key: &'static str) -> Result<Option<T>, serde_json::Error> {
         match self.take(key) {
             Some(value) => self.convert(key, value),
             None => Ok(None),
@@ -73,7 +83,7 @@ impl Object {
     #[allow(dead_code, reason = "used by the generated code of some APIs only")]
     pub(crate) fn or_else<T: DeserializeOwned>(
         &mut self,
-        key: &str,
+        key: &'static str,
         default: fn() -> T,
     ) -> Result<T, serde_json::Error> {
         match self.take(key) {
@@ -84,12 +94,17 @@ impl Object {
 
     /// The properties not taken: the struct's unknown properties, in the order they were read.
     pub(crate) fn rest(&mut self) -> UnknownProperties {
+        let taken = std::mem::take(&mut self.taken);
+        if !taken.is_empty() {
+            self.map.retain(|key, _| !taken.contains(&key.as_str()));
+        }
         UnknownProperties::from(std::mem::take(&mut self.map))
     }
 
-    fn take(&mut self, key: &str) -> Option<Value> {
-        // `shift_remove` keeps the order of what is left (the unknown properties).
-        self.map.shift_remove(key)
+    fn take(&mut self, key: &'static str) -> Option<Value> {
+        let value = self.map.get_mut(key).map(Value::take)?;
+        self.taken.push(key);
+        Some(value)
     }
 
     fn convert<T: DeserializeOwned>(&self, key: &str, value: Value) -> Result<T, serde_json::Error> {
@@ -161,8 +176,11 @@ mod tests {
         assert_eq!(pair.a, "x");
         assert_eq!(pair.b, None);
         assert!(pair.c.is_empty());
+        // The order of the map `serde_json` builds: as read with `preserve_order` (which a
+        // consumer may turn on), sorted without it.
         let keys: Vec<&String> = pair.rest.keys().collect();
-        assert_eq!(keys, ["z", "y", "x"]);
+        let native: Map<String, Value> = serde_json::from_str(r#"{"z":1,"y":[2],"x":{}}"#).unwrap();
+        assert_eq!(keys, native.keys().collect::<Vec<_>>());
         assert_eq!(pair.rest["y"], json!([2]));
     }
 
