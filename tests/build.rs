@@ -21,7 +21,7 @@ fn main() {
         println!("cargo::rerun-if-changed={}", path.display());
         let bytes = std::fs::read(&path).unwrap_or_else(|e| {
             panic!(
-                "{} is missing ({e}): run `SPOTNANA_PORTAL=../shared/portal/2026-07-21 cargo xtask pull` first",
+                "{} is missing ({e}): run `cargo xtask pull --frozen` first (SPOTNANA_PORTAL sets where from)",
                 path.display()
             )
         });

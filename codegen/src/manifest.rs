@@ -89,6 +89,7 @@ pub const ALL_APIS: &str = "all-apis";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockedApi {
     pub module: String,
+    /// Where Spotnana publishes the document, whichever mirror served it.
     pub url: String,
     pub sha256: String,
     pub size: u64,

@@ -1,8 +1,8 @@
 //! `cargo xtask check`: the cache holds exactly what the lock pins, and the `spotnana` crate
 //! has a cargo feature for every API of the manifest.
 
+use crate::Findings;
 use crate::paths::Spec;
-use anyhow::bail;
 use sha2::{Digest, Sha256};
 use spotnana_codegen::manifest::{Lock, Manifest};
 
@@ -38,10 +38,11 @@ pub fn run(spec: &Spec) -> anyhow::Result<()> {
         problems.push(format!("{}: {e}", cargo_toml.display()));
     }
     if !problems.is_empty() {
-        bail!(
+        return Err(Findings(format!(
             "the spec does not match the lock or the crate's features (`cargo xtask pull --frozen` restores the cache; features are edited by hand):\n  {}",
             problems.join("\n  ")
-        );
+        ))
+        .into());
     }
     println!(
         "cache matches {} ({} documents)",

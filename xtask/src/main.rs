@@ -14,9 +14,28 @@ mod regenerate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What a command found and reports by exiting with status 1 (stale spec, breaking findings):
+/// scripts and CI tell it apart from a failure to run (status 2).
+#[derive(Debug)]
+pub struct Findings(pub String);
+
+impl std::fmt::Display for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Findings {}
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Workspace commands for the Spotnana Rust SDK")]
+#[command(
+    name = "cargo xtask",
+    about = "Workspace commands for the Spotnana Rust SDK",
+    after_help = "Exit status: 0 success; 1 findings (`diff --fail-on breaking`), a stale spec \
+                  (`check`, `regenerate --check`); 2 any other error (network, bad document, I/O)."
+)]
 struct Cli {
     /// The spec directory (manifest, lock, cache); default: the workspace's `spec/`.
     #[arg(long, global = true, env = "SPOTNANA_SPEC_DIR")]
@@ -43,10 +62,10 @@ enum Command {
     Bench(bench::Args),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let spec = paths::Spec::new(cli.spec_dir);
-    match cli.command {
+    let result = match cli.command {
         Command::Pull(args) => pull::run(&spec, args),
         Command::Regenerate(args) => regenerate::run(&spec, args),
         Command::Check => check::run(&spec),
@@ -54,5 +73,16 @@ fn main() -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(&spec, args),
         Command::Package(args) => package::run(&spec, args),
         Command::Bench(args) => bench::run(&spec, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:?}");
+            if e.downcast_ref::<Findings>().is_some() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::from(2)
+            }
+        }
     }
 }

@@ -12,6 +12,13 @@ use std::io::IsTerminal;
 
 pub const DEFAULT_PORTAL: &str = "https://developer.spotnana.com";
 
+/// The address Spotnana publishes a document at, `path` being relative to the portal base.
+/// The lock records this, whichever mirror (a snapshot directory, a test server) served the
+/// bytes: a lock must mean the same on every machine, and the hash says the bytes are the same.
+pub fn published_url(path: &str) -> String {
+    format!("{DEFAULT_PORTAL}/{}", path.trim_start_matches('/'))
+}
+
 /// Where the portal publishes its API changelog.
 pub const CHANGELOG_PATH: &str = "releases/changelog.md";
 
@@ -121,12 +128,11 @@ pub fn updated_lock(lock: &Lock, pulled: &[Pulled<'_>]) -> Lock {
     new_lock.api = pulled
         .iter()
         .map(|p| {
-            let unchanged = lock
-                .get(&p.api.module)
-                .filter(|l| l.sha256 == p.sha256 && l.url == p.url);
+            let url = published_url(&p.api.path);
+            let unchanged = lock.get(&p.api.module).filter(|l| l.sha256 == p.sha256 && l.url == url);
             unchanged.cloned().unwrap_or_else(|| LockedApi {
                 module: p.api.module.clone(),
-                url: p.url.clone(),
+                url,
                 sha256: p.sha256.clone(),
                 size: p.bytes.len() as u64,
                 pulled_at: now.clone(),

@@ -63,10 +63,11 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
 
     if args.check {
         if !new.is_empty() {
-            bail!(
+            return Err(crate::Findings(format!(
                 "{} changelog entries are newer than the lock (cursor: {since}): run `cargo xtask regenerate`",
                 new.len()
-            );
+            ))
+            .into());
         }
         let pulled = pull::download_all(&manifest, &portal)?;
         let changed: Vec<&str> = pulled
@@ -75,10 +76,11 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
             .map(|p| p.api.module.as_str())
             .collect();
         if !changed.is_empty() {
-            bail!(
+            return Err(crate::Findings(format!(
                 "documents newer than the lock: {}: run `cargo xtask regenerate --force`",
                 changed.join(", ")
-            );
+            ))
+            .into());
         }
         println!("up to date with the portal");
         return Ok(());

@@ -1,5 +1,6 @@
-//! `cargo xtask diff` on the shared portal snapshots (golden report) and on tiny portals
-//! written here (`--fail-on breaking`, the `cache` side).
+//! `cargo xtask diff` on the portal fixture (`fixtures/portal`, golden report) and on tiny
+//! portals written here (`--fail-on breaking`, the `cache` side). The same report on
+//! Spotnana's own releases is checked by `.ci/run` where their snapshots are at hand.
 
 mod common;
 
@@ -7,33 +8,24 @@ use common::{text, workspace_root, xtask};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
-const JUNE: &str = "../shared/portal/2026-06-25";
-const JULY: &str = "../shared/portal/2026-07-21";
-const GOLDEN: &str = "xtask/tests/golden/diff-2026-06-25-to-2026-07-21.md";
+/// The fixture's two releases, relative to the workspace root (as the report names them).
+const BEFORE: &str = "xtask/tests/fixtures/portal/before";
+const AFTER: &str = "xtask/tests/fixtures/portal/after";
+const GOLDEN: &str = "xtask/tests/golden/diff-fixture.md";
 
-/// A snapshot (relative to the workspace root, as the report names it); fails if missing.
-fn snapshot(rel: &str) -> &str {
-    let dir = workspace_root().join(rel);
-    assert!(
-        dir.join("_bundle/openapi").is_dir(),
-        "{} is missing: these tests need the shared portal snapshots",
-        dir.display()
-    );
-    rel
-}
-
-/// A spec directory with the manifest of the APIs the portal snapshots hold (frozen: the
-/// workspace's own may list an API the snapshots lack).
-fn snapshot_spec() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snapshot-spec"))
+/// The spec directory of the fixture: its manifest.
+fn fixture_spec() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/portal"))
 }
 
 #[test]
-fn june_to_july_matches_the_golden_report() {
-    let (june, july) = (snapshot(JUNE), snapshot(JULY));
+fn the_fixture_release_matches_the_golden_report() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("diff.md");
-    let run = xtask(&snapshot_spec(), &["diff", june, july, "--out", out.to_str().unwrap()]);
+    let run = xtask(
+        &fixture_spec(),
+        &["diff", BEFORE, AFTER, "--out", out.to_str().unwrap()],
+    );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let actual = std::fs::read_to_string(&out).unwrap();
     let golden = workspace_root().join(GOLDEN);
@@ -50,12 +42,11 @@ fn june_to_july_matches_the_golden_report() {
     );
 }
 
-/// Every change the July changelog entries describe for the tracked APIs, with its
+/// Every change the new changelog entries describe for the tracked APIs, with its
 /// verdicts; and nothing else.
 #[test]
-fn june_to_july_lists_each_changelog_change_and_nothing_else() {
-    let (june, july) = (snapshot(JUNE), snapshot(JULY));
-    let run = xtask(&snapshot_spec(), &["diff", june, july, "--format", "json"]);
+fn the_fixture_release_lists_each_changelog_change_and_nothing_else() {
+    let run = xtask(&fixture_spec(), &["diff", BEFORE, AFTER, "--format", "json"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let report: Value = serde_json::from_slice(&run.stdout).unwrap();
     let findings: Vec<&Value> = report["apis"]
@@ -67,90 +58,24 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
     // (id, direction, Rust item)
     let expected = [
         (
-            "air/property-added/AirCancelPnrRequest.manualRemarks",
-            Some("request"),
-            "air::types::AirCancelPnrRequest::manual_remarks",
+            "things/property-added/Thing.note",
+            Some("both"),
+            "things::types::Thing::note",
         ),
         (
-            "company/operation-added/GET /v2/companies/{companyId}/preference-tiers",
+            "things/enum-value-added/Color/BLUE",
+            Some("both"),
+            "things::types::Color::Blue",
+        ),
+        (
+            "things/operation-added/GET /v2/things/{thingId}",
             None,
-            "company::Client::list_preference_tiers",
+            "things::Client::get_thing",
         ),
         (
-            "company/operation-added/PUT /v2/companies/{companyId}/preference-tiers",
-            None,
-            "company::Client::store_preference_tiers",
-        ),
-        (
-            "company/operation-added/POST /v2/companies/{companyId}/vendor-preferences",
-            None,
-            "company::Client::upload_company_preferences",
-        ),
-        (
-            "company/enum-value-added/PaymentMethod/NO_PREPAYMENT",
-            Some("both"),
-            "company::types::PaymentMethod::NoPrepayment",
-        ),
-        (
-            "company/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
+            "places/deprecated/Place.legacyCode",
             Some("response"),
-            "company::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
-        ),
-        (
-            "payments/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
-            Some("response"),
-            "payments::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
-        ),
-        (
-            "trip/property-added/PaymentMetadata.customPaymentMethodMetadata.noPrepaymentMetadata",
-            Some("both"),
-            "trip::types::PaymentMetadataCustomPaymentMethodMetadata::no_prepayment_metadata",
-        ),
-        (
-            "trip/enum-value-added/PaymentMethod/NO_PREPAYMENT",
-            Some("both"),
-            "trip::types::PaymentMethod::NoPrepayment",
-        ),
-        (
-            "trip/enum-value-added/QcRuleType/EXTERNAL_COMMISSIONS_PROCESSING_RULE",
-            Some("both"),
-            "trip::types::QcRuleType::ExternalCommissionsProcessingRule",
-        ),
-        (
-            "trip/deprecated/ItemGroup.penalty",
-            Some("both"),
-            "trip::types::ItemGroup::penalty",
-        ),
-        (
-            "trip/deprecated/ItemGroup.totalAmount",
-            Some("both"),
-            "trip::types::ItemGroup::total_amount",
-        ),
-        (
-            "trip/deprecated/ItemGroup.transactionFares",
-            Some("both"),
-            "trip::types::ItemGroup::transaction_fares",
-        ),
-        (
-            "event/property-added/TmcFilter.showToTraveler",
-            Some("response"),
-            "event::types::TmcFilter::show_to_traveler",
-        ),
-        (
-            "event/property-added/FlightPassPaymentMetadata.flightPassAmounts",
-            Some("response"),
-            "event::types::FlightPassPaymentMetadata::flight_pass_amounts",
-        ),
-        // The July 14 and July 20 entries name the Template API too.
-        (
-            "template/property-added/TmcFilter.showToTraveler",
-            Some("response"),
-            "template::types::TmcFilter::show_to_traveler",
-        ),
-        (
-            "template/property-added/FlightPassPaymentMetadata.flightPassAmounts",
-            Some("response"),
-            "template::types::FlightPassPaymentMetadata::flight_pass_amounts",
+            "places::types::Place::legacy_code",
         ),
     ];
     for (id, direction, item) in expected {
@@ -170,24 +95,24 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
     assert_eq!(findings.len(), expected.len(), "unexpected findings: {ids:#?}");
     let sunset = findings
         .iter()
-        .find(|f| f["id"] == "trip/deprecated/ItemGroup.penalty")
+        .find(|f| f["id"] == "places/deprecated/Place.legacyCode")
         .unwrap();
     assert!(
         sunset["summary"].as_str().unwrap().contains("x-sunset 2027-01-01"),
         "{sunset:#}"
     );
-    // The unchanged documents are listed with equal hashes.
-    let policy = report["apis"]
+    // The unchanged document is listed with equal hashes.
+    let people = report["apis"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["module"] == "policy")
+        .find(|a| a["module"] == "people")
         .unwrap();
-    assert_eq!(policy["old_sha256"], policy["new_sha256"]);
-    assert_eq!(policy["findings"], json!([]));
+    assert_eq!(people["old_sha256"], people["new_sha256"]);
+    assert_eq!(people["findings"], json!([]));
 
-    // Every Rust item the report names exists in the client generated from July.
-    let generated = generate(july);
+    // Every Rust item the report names exists in the client generated from the new release.
+    let generated = generate(AFTER);
     for f in &findings {
         for item in f["rust_items"].as_array().unwrap() {
             let item = item.as_str().unwrap();
@@ -200,15 +125,14 @@ fn june_to_july_lists_each_changelog_change_and_nothing_else() {
     }
 }
 
-/// The client generated from a snapshot: module → code, `common` included.
-fn generate(snapshot: &str) -> std::collections::BTreeMap<String, String> {
-    // The snapshots' APIs (frozen: the workspace's manifest may list one they lack).
-    let manifest = spotnana_codegen::manifest::Manifest::load(&snapshot_spec().join("apis.toml")).unwrap();
+/// The client generated from a release of the fixture: module → code, `common` included.
+fn generate(release: &str) -> std::collections::BTreeMap<String, String> {
+    let manifest = spotnana_codegen::manifest::Manifest::load(&fixture_spec().join("apis.toml")).unwrap();
     let docs: Vec<(String, Vec<u8>)> = manifest
         .api
         .iter()
         .map(|api| {
-            let path = workspace_root().join(snapshot).join(&api.path);
+            let path = workspace_root().join(release).join(&api.path);
             (
                 api.module.clone(),
                 std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
@@ -258,16 +182,15 @@ fn names_generated_item(code: &std::collections::BTreeMap<String, String>, item:
 }
 
 #[test]
-fn june_to_july_has_nothing_breaking() {
-    let (june, july) = (snapshot(JUNE), snapshot(JULY));
-    let run = xtask(&snapshot_spec(), &["diff", june, july, "--fail-on", "breaking"]);
+fn the_fixture_release_has_nothing_breaking() {
+    let run = xtask(&fixture_spec(), &["diff", BEFORE, AFTER, "--fail-on", "breaking"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
-    // And the other way round, the July additions vanish: the NO_PREPAYMENT values sent in
-    // requests are removed.
-    let back = xtask(&snapshot_spec(), &["diff", july, june, "--fail-on", "breaking"]);
-    assert!(!back.status.success(), "{}", text(&back.stdout));
+    // And the other way round, the additions vanish: the BLUE value sent in requests is
+    // removed.
+    let back = xtask(&fixture_spec(), &["diff", AFTER, BEFORE, "--fail-on", "breaking"]);
+    assert_eq!(back.status.code(), Some(1), "findings exit 1: {}", text(&back.stdout));
     assert!(
-        text(&back.stderr).contains("trip/enum-value-removed/PaymentMethod/NO_PREPAYMENT"),
+        text(&back.stderr).contains("things/enum-value-removed/Color/BLUE"),
         "{}",
         text(&back.stderr)
     );
@@ -354,7 +277,11 @@ fn fail_on_breaking_exits_non_zero_exactly_when_a_finding_breaks() {
             report.to_str().unwrap(),
         ],
     );
-    assert!(!breaking.status.success(), "a removed property must fail the run");
+    assert_eq!(
+        breaking.status.code(),
+        Some(1),
+        "a removed property is a finding: exit 1"
+    );
     assert!(
         text(&breaking.stderr).contains("thing/property-removed/Thing.name"),
         "{}",
@@ -385,7 +312,7 @@ fn cache_side_reads_the_pinned_cache() {
     assert!(pull.status.success(), "{}", text(&pull.stderr));
 
     let run = xtask(spec.path(), &["diff", "cache", &new, "--fail-on", "breaking"]);
-    assert!(!run.status.success());
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("Old: `cache`"), "{}", text(&run.stdout));
     assert!(
         text(&run.stdout).contains("thing/type-changed/Thing.id"),
@@ -398,7 +325,11 @@ fn cache_side_reads_the_pinned_cache() {
     // A cache that no longer matches the lock is refused, naming the file.
     std::fs::write(spec.path().join("cache/thing.json"), b"{}").unwrap();
     let stale = xtask(spec.path(), &["diff", "cache", &new]);
-    assert!(!stale.status.success());
+    assert_eq!(
+        stale.status.code(),
+        Some(2),
+        "an unreadable side is an error, not a finding"
+    );
     assert!(
         text(&stale.stderr).contains("thing.json has sha256"),
         "{}",
@@ -411,9 +342,8 @@ fn cache_side_reads_the_pinned_cache() {
 async fn a_url_base_gives_the_same_report_as_the_directory() {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
-    let (june, july) = (snapshot(JUNE), snapshot(JULY));
     let server = MockServer::start().await;
-    let docs = workspace_root().join(july).join("_bundle/openapi");
+    let docs = workspace_root().join(AFTER).join("_bundle/openapi");
     for entry in std::fs::read_dir(&docs).unwrap() {
         let file = entry.unwrap().path();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
@@ -426,8 +356,8 @@ async fn a_url_base_gives_the_same_report_as_the_directory() {
     let uri = server.uri();
     let (by_url, by_dir) = tokio::task::spawn_blocking(move || {
         (
-            xtask(&snapshot_spec(), &["diff", june, &uri]),
-            xtask(&snapshot_spec(), &["diff", june, july]),
+            xtask(&fixture_spec(), &["diff", BEFORE, &uri]),
+            xtask(&fixture_spec(), &["diff", BEFORE, AFTER]),
         )
     })
     .await
@@ -435,5 +365,5 @@ async fn a_url_base_gives_the_same_report_as_the_directory() {
     assert!(by_url.status.success(), "{}", text(&by_url.stderr));
     let (url_text, dir_text) = (text(&by_url.stdout), text(&by_dir.stdout));
     assert!(url_text.contains(&format!("New: `{}`", server.uri())), "{url_text}");
-    assert_eq!(url_text.replace(&server.uri(), july), dir_text);
+    assert_eq!(url_text.replace(&server.uri(), AFTER), dir_text);
 }

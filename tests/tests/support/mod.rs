@@ -39,21 +39,10 @@ pub fn document(api: &Api) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "{} is missing ({e}): these tests need the pinned documents; run \
-             `SPOTNANA_PORTAL=../shared/portal/2026-07-21 cargo xtask pull` first",
+             `cargo xtask pull --frozen` first (SPOTNANA_PORTAL sets where from)",
             path.display()
         )
     })
-}
-
-/// The shared portal snapshots beside the workspace. Fails loudly when they are missing.
-pub fn portal_snapshot(day: &str) -> PathBuf {
-    let dir = workspace_root().join("../shared/portal").join(day);
-    assert!(
-        dir.join("releases/changelog.md").exists(),
-        "{} is missing: the shared portal snapshots are required",
-        dir.display()
-    );
-    dir
 }
 
 /// An independent reader of a schema of a document: a JSON Schema 2020-12 validator (the

@@ -197,7 +197,12 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
             .filter(|f| f.is_breaking())
             .map(|f| f.id.as_str())
             .collect();
-        bail!("{} breaking or unclassified findings: {}", ids.len(), ids.join(", "));
+        return Err(crate::Findings(format!(
+            "{} breaking or unclassified findings: {}",
+            ids.len(),
+            ids.join(", ")
+        ))
+        .into());
     }
     Ok(())
 }
