@@ -65,33 +65,8 @@ impl Crate {
 
     /// Builds under GNU time.
     pub fn build(&self, target: &Path) -> anyhow::Result<Build> {
-        let time = Path::new("/usr/bin/time");
-        if !time.exists() {
-            bail!("/usr/bin/time (GNU time) is needed to measure peak memory: apt-get install time");
-        }
-        let report = tempfile::NamedTempFile::new()?;
-        let start = Instant::now();
-        let status = Command::new(time)
-            .arg("-v")
-            .arg("-o")
-            .arg(report.path())
-            .args(["cargo", "build", "--quiet"])
-            .args(self.build_args())
-            .arg("--target-dir")
-            .arg(target)
-            .current_dir(paths::workspace_root())
-            .status()?;
-        let elapsed = start.elapsed();
-        if !status.success() {
-            bail!("cargo build {:?} failed", self.build_args());
-        }
-        let text = std::fs::read_to_string(report.path())?;
-        let peak_kb = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
-            .and_then(|v| v.trim().parse().ok())
-            .context("GNU time printed no maximum resident set size")?;
-        Ok(Build { time: elapsed, peak_kb })
+        let args = self.build_args();
+        timed_build(&args.iter().map(String::as_str).collect::<Vec<_>>(), target)
     }
 
     /// Removes the crate's own build outputs (not its dependencies').
@@ -114,6 +89,38 @@ impl Crate {
         self.clean(target)?;
         self.build(target)
     }
+}
+
+/// `cargo build --quiet <args> --target-dir <target>` in the workspace, under GNU time: the
+/// wall time and the largest process's peak resident memory.
+pub fn timed_build(args: &[&str], target: &Path) -> anyhow::Result<Build> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        bail!("/usr/bin/time (GNU time) is needed to measure peak memory: apt-get install time");
+    }
+    let report = tempfile::NamedTempFile::new()?;
+    let start = Instant::now();
+    let status = Command::new(time)
+        .arg("-v")
+        .arg("-o")
+        .arg(report.path())
+        .args(["cargo", "build", "--quiet"])
+        .args(args)
+        .arg("--target-dir")
+        .arg(target)
+        .current_dir(paths::workspace_root())
+        .status()?;
+    let elapsed = start.elapsed();
+    if !status.success() {
+        bail!("cargo build {args:?} failed");
+    }
+    let text = std::fs::read_to_string(report.path())?;
+    let peak_kb = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .and_then(|v| v.trim().parse().ok())
+        .context("GNU time printed no maximum resident set size")?;
+    Ok(Build { time: elapsed, peak_kb })
 }
 
 /// Writes the plain-progenitor crate for `docs` (module name, document bytes) under `dir`;

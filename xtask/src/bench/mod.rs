@@ -2,10 +2,12 @@
 //!
 //! Measured on the cached documents: generation time (all fix-ups included), generated
 //! lines and types, cold debug build time and peak memory of `spotnana` with all features
-//! and with only `auth`, and the no-op rebuild time. Peak memory is the largest process's
-//! maximum resident set size as GNU time reports it (rustc, in practice).
+//! and with only `auth`, and the no-op rebuild time; and what depending on the crate costs a
+//! fresh downstream crate (`downstream.rs`). Peak memory is the largest process's maximum
+//! resident set size as GNU time reports it (rustc, in practice).
 
 mod builds;
+mod downstream;
 
 use crate::paths;
 use builds::{Build, Crate, median};
@@ -24,6 +26,9 @@ pub struct Args {
     /// Cold builds of each crate, alternating (the figures are medians).
     #[arg(long, default_value_t = 2)]
     samples: usize,
+    /// Skip the downstream builds (each compiles every dependency from nothing).
+    #[arg(long)]
+    no_downstream: bool,
 }
 
 /// The heading above which `cargo xtask bench` rewrites BENCHMARKS.md; what follows it is kept.
@@ -124,6 +129,9 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
 
     if !args.generation_only {
         builds_table(&mut md, &docs, args.samples)?;
+        if !args.no_downstream {
+            downstream::table(&mut md)?;
+        }
     }
     // Notes written by hand below the table are kept.
     if let Ok(old) = std::fs::read_to_string(&args.out)
@@ -155,7 +163,7 @@ fn builds_table(md: &mut String, docs: &[(String, Vec<u8>)], samples: usize) -> 
         manifest: builds::write_plain_crate(&target.join("plain-progenitor"), docs)?,
     };
     let all = Crate::Spotnana {
-        features: "--features=all-apis".into(),
+        features: "--features=all-apis,rustls".into(),
     };
     // Dependencies first, so that the cold builds rebuild only the crates themselves.
     all.build(&target)?;
@@ -222,7 +230,7 @@ fn builds_table(md: &mut String, docs: &[(String, Vec<u8>)], samples: usize) -> 
     let _ = writeln!(md, "| no-op rebuild, all APIs | {:.2} s | ≤ 1 s |", noop.secs());
     for feature in ["auth", "trip"] {
         let one = Crate::Spotnana {
-            features: format!("--features={feature}"),
+            features: format!("--features={feature},rustls"),
         };
         one.build(&target)?;
         let cold = one.cold(&target)?;
