@@ -1,8 +1,10 @@
 //! Generates one module per enabled API feature from the pinned documents, into OUT_DIR.
 //!
-//! Documents come from `bundled-spec/` when this is the packaged crate, else from the
-//! workspace cache `../spec/cache/` (filled by `cargo xtask pull`). Each document must match
-//! the SHA-256 pinned in the lock, so a stale or hand-edited cache fails the build instead
+//! The manifest and the lock are this crate's: `bundled-spec/` in the packaged crate, else
+//! `../spec/` of the repository (a clone, a path or a git dependency). The documents come
+//! from beside them (`bundled-spec/`, `../spec/cache/`), or from `$SPOTNANA_SPEC_DIR/cache/`
+//! when that is set (a git dependency, whose checkout has no cache). Each document must match
+//! the SHA-256 pinned in the lock, so a stale or hand-edited document fails the build instead
 //! of silently generating a different client.
 
 use sha2::{Digest, Sha256};
@@ -17,24 +19,68 @@ fn main() {
     }
 }
 
+/// Where this build reads the manifest and lock, and the documents.
+struct Sources {
+    spec_dir: PathBuf,
+    docs_dir: PathBuf,
+    /// What to do when a document is missing or does not match the lock.
+    fetch_hint: String,
+}
+
+fn sources(crate_dir: &Path) -> Sources {
+    println!("cargo::rerun-if-env-changed=SPOTNANA_SPEC_DIR");
+    let repository_spec = crate_dir.join("../spec");
+    let bundled = crate_dir.join("bundled-spec");
+    // In the repository, its own spec wins: a `bundled-spec/` left behind by an interrupted
+    // `cargo xtask package` is ignored (and said so) rather than silently preferred.
+    let (spec_dir, mut docs_dir, mut fetch_hint) = if repository_spec.join("apis.toml").exists() {
+        if bundled.exists() {
+            println!(
+                "cargo::warning={} is left from packaging and is not read: delete it",
+                bundled.display()
+            );
+        }
+        (
+            repository_spec.clone(),
+            repository_spec.join("cache"),
+            "fetch the documents with `cargo xtask pull --frozen` in the repository (SPOTNANA_PORTAL or \
+             --portal sets the portal); for a git dependency, run that in a clone of the same commit \
+             and set SPOTNANA_SPEC_DIR to the clone's `spec` directory"
+                .to_string(),
+        )
+    } else {
+        (
+            bundled.clone(),
+            bundled,
+            "the package is incomplete: re-create it with `cargo xtask package`".to_string(),
+        )
+    };
+    if let Some(dir) = std::env::var_os("SPOTNANA_SPEC_DIR") {
+        docs_dir = PathBuf::from(dir).join("cache");
+        println!("cargo::rerun-if-changed={}", docs_dir.display());
+        fetch_hint = format!(
+            "SPOTNANA_SPEC_DIR is set: its `cache` ({}) must hold the documents {} pins \
+             (`cargo xtask pull --frozen` there, in a clone of the same commit)",
+            docs_dir.display(),
+            spec_dir.join("lock.toml").display()
+        );
+    }
+    Sources {
+        spec_dir,
+        docs_dir,
+        fetch_hint,
+    }
+}
+
 fn run() -> Result<(), String> {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let bundled = crate_dir.join("bundled-spec");
-    let (spec_dir, docs_dir, fetch_hint) = if bundled.join("apis.toml").exists() {
-        (
-            bundled.clone(),
-            bundled.clone(),
-            "the package is incomplete: re-create it with `cargo xtask package`",
-        )
-    } else {
-        let spec = crate_dir.join("../spec");
-        (
-            spec.clone(),
-            spec.join("cache"),
-            "fetch it with `cargo xtask pull` (SPOTNANA_PORTAL or --portal sets the portal)",
-        )
-    };
+    let Sources {
+        spec_dir,
+        docs_dir,
+        fetch_hint,
+    } = sources(&crate_dir);
+    let fetch_hint = fetch_hint.as_str();
     let manifest_path = spec_dir.join("apis.toml");
     let lock_path = spec_dir.join("lock.toml");
     println!("cargo::rerun-if-changed={}", manifest_path.display());

@@ -32,8 +32,9 @@ fn package_and_unpack(scratch: &Path) -> PathBuf {
         cache.display()
     );
     let out = scratch.join("crates");
+    // The tests edit the working tree as they run (reports, goldens): package it as it is.
     let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("package")
+        .args(["package", "--allow-dirty"])
         .arg("--out")
         .arg(&out)
         .status()
@@ -85,7 +86,7 @@ spotnana-codegen = {{ path = "{}" }}
     .unwrap();
     std::fs::write(app.join("src/main.rs"), main_rs).unwrap();
     // Reuse a persistent target dir so reruns only rebuild the two crates.
-    let target = workspace_root().join("target/package-test");
+    let target = workspace_root().join("target/downstream");
     Command::new(env!("CARGO"))
         .args([command, "--offline", "--target-dir"])
         .arg(&target)
