@@ -11,6 +11,7 @@ mod package;
 mod paths;
 mod pull;
 mod regenerate;
+mod release;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -21,6 +21,11 @@ impl Spec {
             dir: dir.unwrap_or_else(|| workspace_root().join("spec")),
         }
     }
+    /// Whether this is the workspace's own `spec/` (not a directory of a test's).
+    pub fn is_workspace(&self) -> bool {
+        let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+        canonical(&self.dir).is_some() && canonical(&self.dir) == canonical(&workspace_root().join("spec"))
+    }
     pub fn manifest(&self) -> PathBuf {
         self.dir.join("apis.toml")
     }

@@ -5,6 +5,7 @@ use crate::changelog::{self, Entry};
 use crate::diff;
 use crate::paths::{self, Spec};
 use crate::pull::{self, PortalArgs};
+use crate::release;
 use anyhow::{Context, bail};
 use spotnana_codegen::manifest::{Lock, Manifest};
 use std::fmt::Write as _;
@@ -27,6 +28,11 @@ pub struct Args {
     /// Skip compiling the regenerated client (`cargo check -p spotnana`).
     #[arg(long)]
     pub no_build: bool,
+    /// The crate whose version is bumped and whose CHANGELOG.md gets the release's section;
+    /// default: `generated-client/` when the spec directory is the workspace's, else none
+    /// (the report still says what the next version would be).
+    #[arg(long)]
+    pub crate_dir: Option<PathBuf>,
 }
 
 pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
@@ -115,13 +121,31 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         .collect();
     let findings = cross_check(&manifest, &new, &changes);
     // The old cache is still in place until the commit: diff it against the new bytes.
-    let spec_diff = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
+    let (diff_report, spec_diff) = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
+    let crate_dir = args.crate_dir.clone().or_else(|| {
+        spec.is_workspace()
+            .then(|| paths::workspace_root().join("generated-client"))
+    });
+    let current = match &crate_dir {
+        Some(dir) => {
+            let path = dir.join("Cargo.toml");
+            let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            release::package_version(&text).with_context(|| path.display().to_string())?
+        }
+        None => release::workspace_crate_version()?,
+    };
+    let release = release::Release::plan(&diff_report, current, &release::today());
     pull::commit(spec, &pulled, &new_lock)?;
     // Derived from the documents just pinned; `tests/tests/ledger.rs` checks it against them.
     std::fs::write(spec.ledger(), spotnana_codegen::ledger::ledger(&generated))?;
 
+    if let Some(dir) = &crate_dir {
+        release.apply(dir)?;
+    }
+
     let mut report = render_report(&since, &new, &manifest, &changes, &findings);
     let _ = write!(report, "\n{spec_diff}");
+    report.push_str(&release.markdown(1));
     let _ = writeln!(report, "\n## Generated code\n");
     let _ = writeln!(report, "| module | operations | lines |\n| --- | --- | --- |");
     let _ = writeln!(report, "| common | | {} |", generated.common.lines().count());
@@ -153,6 +177,10 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         "cursor advanced to {}",
         new_lock.changelog_cursor.as_deref().unwrap_or("-")
     );
+    println!("{}", release.summary().replace("**", ""));
+    if let Some(dir) = crate_dir.as_ref().filter(|_| release.next != release.current) {
+        println!("version and CHANGELOG.md written in {}", dir.display());
+    }
     println!("report: {}", report_path.display());
 
     if !args.no_build && !changed.is_empty() {
@@ -182,7 +210,7 @@ fn spec_diff(
     lock: &Lock,
     pulled: &[pull::Pulled<'_>],
     portal: &str,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(diff::Report, String)> {
     let mut old = Vec::new();
     for api in &manifest.api {
         let path = spec.cache_dir().join(api.cache_file());
@@ -214,7 +242,8 @@ fn spec_diff(
     let old_docs: Vec<diff::Document> = old.iter().map(diff::Loaded::document).collect();
     let new_docs: Vec<diff::Document> = new.iter().map(diff::Loaded::document).collect();
     let report = diff::diff_sets(&old_docs, &new_docs);
-    Ok(diff::markdown(&report, "cache", portal, 2))
+    let markdown = diff::markdown(&report, "cache", portal, 2);
+    Ok((report, markdown))
 }
 
 /// One tracked API's document before and after.

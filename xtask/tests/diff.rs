@@ -11,24 +11,36 @@ use std::path::{Path, PathBuf};
 /// The fixture's two releases, relative to the workspace root (as the report names them).
 const BEFORE: &str = "xtask/tests/fixtures/portal/before";
 const AFTER: &str = "xtask/tests/fixtures/portal/after";
-const GOLDEN: &str = "xtask/tests/golden/diff-fixture.md";
+/// A release of our own after `AFTER` that breaks Rust callers: a property removed, a
+/// required request property added, an enum value added, an operationId renamed.
+const BREAKING: &str = "xtask/tests/fixtures/portal/breaking";
 
 /// The spec directory of the fixture: its manifest.
 fn fixture_spec() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/portal"))
 }
 
-#[test]
-fn the_fixture_release_matches_the_golden_report() {
+/// The report of `old` → `new` (the next version computed from `version`) is `golden`.
+fn assert_golden(old: &str, new: &str, version: &str, date: &str, golden: &str) {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("diff.md");
     let run = xtask(
         &fixture_spec(),
-        &["diff", BEFORE, AFTER, "--out", out.to_str().unwrap()],
+        &[
+            "diff",
+            old,
+            new,
+            "--version",
+            version,
+            "--release-date",
+            date,
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let actual = std::fs::read_to_string(&out).unwrap();
-    let golden = workspace_root().join(GOLDEN);
+    let golden = workspace_root().join(golden);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
         std::fs::write(&golden, &actual).unwrap();
@@ -40,6 +52,45 @@ fn the_fixture_release_matches_the_golden_report() {
         "the report differs from {} (UPDATE_GOLDEN=1 rewrites it):\n{actual}",
         golden.display()
     );
+}
+
+/// Findings, verdicts, the next version (a patch: additions to 0.1.0) and its CHANGELOG
+/// section.
+#[test]
+fn the_fixture_release_matches_the_golden_report() {
+    assert_golden(
+        BEFORE,
+        AFTER,
+        "0.1.0",
+        "2026-07-01",
+        "xtask/tests/golden/diff-fixture.md",
+    );
+}
+
+/// A release that breaks Rust callers: the breaking bump of a 0.y version, every breaking
+/// finding first in the CHANGELOG section with what to change in callers' code.
+#[test]
+fn a_breaking_release_bumps_the_minor_version_and_says_how_to_migrate() {
+    assert_golden(
+        AFTER,
+        BREAKING,
+        "0.1.1",
+        "2026-08-03",
+        "xtask/tests/golden/diff-fixture-breaking.md",
+    );
+    let run = xtask(&fixture_spec(), &["diff", AFTER, BREAKING, "--version", "0.1.1"]);
+    let md = text(&run.stdout);
+    assert!(md.contains("Next version of `spotnana`: **0.2.0**"), "{md}");
+    let section = &md[md.find("```markdown").unwrap()..];
+    let breaking = section.find("### Breaking").unwrap();
+    let added = section.find("### Added").unwrap();
+    assert!(breaking < added, "breaking changes come first:\n{section}");
+    for id in ["`Thing.color`", "`Thing.owner`", "`GET /v2/things`"] {
+        let at = section.find(id).unwrap_or_else(|| panic!("{id} missing:\n{section}"));
+        assert!(breaking < at && at < added, "{id} is not under Breaking:\n{section}");
+    }
+    assert!(section.contains("things::types::Color::Yellow"), "{section}");
+    assert_eq!(section.matches("Migration: ").count(), 3, "{section}");
 }
 
 /// Every change the new changelog entries describe for the tracked APIs, with its

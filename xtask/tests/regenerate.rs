@@ -125,6 +125,13 @@ async fn regenerate_finds_the_new_entries_then_nothing_new() {
 
     let server = serve("after").await;
     let report = spec.path().join("report.md");
+    // The crate whose version and CHANGELOG.md the release writes: a copy of the manifest.
+    let crate_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        crate_dir.path().join("Cargo.toml"),
+        "[package]\nname = \"spotnana\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
     let out = xtask(
         spec.path(),
         &[
@@ -134,6 +141,8 @@ async fn regenerate_finds_the_new_entries_then_nothing_new() {
             "--no-build",
             "--report",
             report.to_str().unwrap(),
+            "--crate-dir",
+            crate_dir.path().to_str().unwrap(),
         ],
     )
     .await;
@@ -175,6 +184,15 @@ async fn regenerate_finds_the_new_entries_then_nothing_new() {
         md.contains(" findings, 0 breaking on the wire, 0 breaking in Rust"),
         "{md}"
     );
+    // Additions only: the next patch release, written into the crate with its CHANGELOG.
+    assert!(md.contains("Next version of `spotnana`: **0.1.1** (from 0.1.0"), "{md}");
+    let manifest = std::fs::read_to_string(crate_dir.path().join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("version = \"0.1.1\""), "{manifest}");
+    let changelog = std::fs::read_to_string(crate_dir.path().join("CHANGELOG.md")).unwrap();
+    assert!(changelog.starts_with("# Changelog"), "{changelog}");
+    assert!(changelog.contains("## [0.1.1] - "), "{changelog}");
+    assert!(changelog.contains("things::types::Thing::note"), "{changelog}");
+    assert!(changelog.contains("### Deprecated"), "{changelog}");
     assert_eq!(
         requests_to(&server, ".json").await,
         tracked,

@@ -92,13 +92,13 @@ mod reach;
 mod render;
 mod schemas;
 
-pub use model::Report;
+pub use model::{Finding, Kind, Report, Verdict};
 pub use render::markdown;
 
 use crate::fetch::Portal;
 use crate::paths::Spec;
 use anyhow::{Context, bail};
-use model::{ApiDiff, Direction, Facts, Finding, Kind};
+use model::{ApiDiff, Direction, Facts};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use spotnana_codegen::manifest::{Lock, Manifest};
@@ -138,6 +138,13 @@ pub struct Args {
     /// Retries of a transient failure for URL bases.
     #[arg(long, default_value_t = 4)]
     pub retries: usize,
+    /// The version of `spotnana` the old documents were released as (the next one is
+    /// computed from it); default: `generated-client/Cargo.toml`'s.
+    #[arg(long)]
+    pub version: Option<semver::Version>,
+    /// The date of the CHANGELOG section (default: today).
+    #[arg(long)]
+    pub release_date: Option<String>,
 }
 
 /// One API's document, parsed, with the SHA-256 of its bytes.
@@ -184,7 +191,15 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let new_docs: Vec<Document> = new.iter().map(Loaded::document).collect();
     let report = diff_sets(&old_docs, &new_docs);
     let text = match args.format {
-        Format::Markdown => markdown(&report, &args.old, &args.new, 1),
+        Format::Markdown => {
+            let current = match args.version {
+                Some(v) => v,
+                None => crate::release::workspace_crate_version()?,
+            };
+            let date = args.release_date.clone().unwrap_or_else(crate::release::today);
+            let release = crate::release::Release::plan(&report, current, &date);
+            markdown(&report, &args.old, &args.new, 1) + &release.markdown(1)
+        }
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
     match &args.out {
