@@ -16,6 +16,18 @@ pub struct Spotnana {
     runtime: Runtime,
 }
 
+/// Readies the TLS stack this build was compiled with for `reqwest::Client`s built outside
+/// this crate. Only the `rustls-ring` feature needs it: its reqwest has no crypto provider of
+/// its own and asks rustls for the process's default, so building a `reqwest::Client` before
+/// one is installed panics. Call it before building your own client (for [`Spotnana::new`] or
+/// [`SpotnanaBuilder::http_client`](crate::SpotnanaBuilder::http_client));
+/// [`SpotnanaBuilder::build`](crate::SpotnanaBuilder::build) and [`Spotnana::from_env`] call it. It installs ring as the default unless the application
+/// installed a provider first (that one is kept); with the other TLS features it does nothing.
+pub fn install_tls_provider() {
+    #[cfg(feature = "rustls-ring")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Spotnana {
     /// A client for `base_url` (e.g. [`crate::SANDBOX_URL`]) over the given HTTP client,
     /// *without credentials*: requests go out without `Authorization` (for the token endpoint
@@ -41,10 +53,7 @@ impl Spotnana {
     }
 
     pub(crate) fn from_builder(base_url: String, mut builder: SpotnanaBuilder) -> Self {
-        // reqwest without a provider of its own asks rustls for the process's default: ring
-        // becomes it unless the application installed one first (then that one is kept).
-        #[cfg(feature = "rustls-ring")]
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let own = builder.http.take();
         let http = own.clone().unwrap_or_default();
         // reqwest follows redirects by default, and a 307/308 re-posts the body: the token

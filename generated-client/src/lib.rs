@@ -169,7 +169,7 @@ mod unknown;
 pub mod webhook;
 
 pub use config::{ConfigError, PRODUCTION_URL, SANDBOX_URL, SpotnanaBuilder, USER_AGENT};
-pub use entry::Spotnana;
+pub use entry::{Spotnana, install_tls_provider};
 pub use error::{ApiErrorBody, ApiErrorMessage, Error, TokenError};
 pub use multipart::FilePart;
 pub use options::CallOptions;

@@ -35,17 +35,26 @@ fn downstream(dir: &Path, dependency: &str) {
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"downstream\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nspotnana = {dependency}\n\n[workspace]\n"
+             [dependencies]\nspotnana = {dependency}\n             reqwest = {{ version = \"0.13\", default-features = false }}\n\n[workspace]\n"
         ),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("src/main.rs"),
-        "fn main() {\n    let s = spotnana::Spotnana::new(spotnana::SANDBOX_URL, Default::default());\n    let _auth: spotnana::auth::Client = s.auth();\n}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
+
+/// Builds a client both ways: `build()` readies the TLS stack itself; a `reqwest::Client`
+/// of the caller's own needs `install_tls_provider` first (with `rustls-ring`, building one
+/// before would panic: reqwest then has no crypto provider).
+const MAIN: &str = r#"fn main() {
+    let built = spotnana::Spotnana::builder().sandbox().build().expect("builds");
+    let _auth: spotnana::auth::Client = built.auth();
+    spotnana::install_tls_provider();
+    let own = spotnana::Spotnana::new(spotnana::SANDBOX_URL, reqwest::Client::new());
+    let _auth: spotnana::auth::Client = own.auth();
+    println!("clients built");
+}
+"#;
 
 /// `cargo <args>` in `dir`, with `env` set.
 fn cargo(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
@@ -60,15 +69,23 @@ fn cargo(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
     cmd.output().unwrap()
 }
 
-/// `cargo build --offline` in `dir`, into the target directory the downstream builds share
-/// (with `package.rs`), so that only the two crates of this workspace are built again.
-fn build(dir: &Path, env: &[(&str, &Path)]) -> Output {
-    let target = workspace_root().join("target/downstream");
+/// `cargo <command> --offline` in `dir` (`build` or `run`), into the target directory the
+/// downstream builds share (with `package.rs`), so that only the two crates of this workspace
+/// are built again.
+fn cargo_offline(dir: &Path, command: &str, env: &[(&str, &Path)]) -> Output {
+    // Under CARGO_TARGET_DIR when it is set (CI caches it), else the workspace's target.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+        .join("downstream");
     cargo(
         dir,
-        &["build", "--offline", "--target-dir", target.to_str().unwrap()],
+        &[command, "--offline", "--target-dir", target.to_str().unwrap()],
         env,
     )
+}
+
+fn build(dir: &Path, env: &[(&str, &Path)]) -> Output {
+    cargo_offline(dir, "build", env)
 }
 
 fn path_dependency(features: &str) -> String {
@@ -78,13 +95,15 @@ fn path_dependency(features: &str) -> String {
     )
 }
 
+/// By path, with the ring-based TLS stack: the program runs, its clients built both ways.
 #[test]
-fn a_path_dependency_builds() {
+fn a_path_dependency_builds_and_runs_with_rustls_ring() {
     pinned_spec();
     let app = tempfile::tempdir().unwrap();
-    downstream(app.path(), &path_dependency("\"auth\", \"rustls\""));
-    let built = build(app.path(), &[]);
-    assert!(built.status.success(), "{}", text(&built.stderr));
+    downstream(app.path(), &path_dependency("\"auth\", \"rustls-ring\""));
+    let run = cargo_offline(app.path(), "run", &[]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("clients built"), "{}", text(&run.stdout));
 }
 
 /// A git repository of this working tree as it is (tracked and new files, nothing ignored:
@@ -151,6 +170,7 @@ fn a_git_dependency_builds_from_the_pinned_documents_it_is_pointed_at() {
 fn tree(features: &str, args: &[&str]) -> String {
     let app = tempfile::tempdir().unwrap();
     downstream(app.path(), &path_dependency(features));
+    // Not `--offline`: `native-tls` may need crates this machine has not downloaded yet.
     let mut all = vec!["tree", "--edges", "normal,build,features", "--prefix", "none"];
     all.extend_from_slice(args);
     let out = cargo(app.path(), &all, &[]);
