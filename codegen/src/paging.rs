@@ -418,18 +418,19 @@ fn items_method(
         quote!('_)
     };
     let from = match &paged.window {
-        Window::QueryPage { number, size, first } => {
-            format!("from the `{number}` given on (else {first}, the first), the `{size}` given as the page size")
-        }
+        Window::QueryPage { number, size, first } => format!(
+            "from the `{number}` given on (else {first}, the first), the `{size}` given as the page \
+             size, up to the total"
+        ),
         Window::BodyToken { .. } => "from the page the body asks for on, each next one by the token \
-                                     the page before returns"
+                                     the page before returns, until a page names no next one"
             .to_string(),
-        _ => "from the offset given on, the limit given as the page size".to_string(),
+        _ => "from the offset given on, the limit given as the page size, up to the total".to_string(),
     };
     let doc = format!(
         "Every item of [`Client::{name}`] (`{operation}`), fetched a page at a time as the stream \
-         is read (see [`crate::paging`]): {from}, up to the total. Each page is a call of \
-         [`Client::{method}`], with its own correlation id when the client sends them."
+         is read (see [`crate::paging`]): {from}. Each page is a call of [`Client::{method}`], \
+         with its own correlation id when the client sends them."
     );
     // One page: the call, and its items and total. A body window first takes the paged body.
     let take_body = has_body.then(|| quote!(let body = paged?;));

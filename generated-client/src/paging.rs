@@ -10,7 +10,9 @@
 //! the total (a page shorter than the limit does not end it then: a server may cap its page
 //! size), or, without a total, at an empty page or one shorter than the limit; it keeps the
 //! caller's `limit` as the page size, and ends with the first error. A page repeating the one
-//! before (a server ignoring the offset) ends it with an error rather than looping. Every
+//! before (a server ignoring the offset) ends it with an error rather than looping. A stream
+//! by page token ends at the page that names no next one; an empty page that names one is
+//! read past, and a token already followed ends it with an error. Every
 //! page is an ordinary call: retries, the token, logging, [`crate::CallOptions`] (and a new
 //! correlation id) apply to each.
 //!
@@ -26,13 +28,13 @@ use futures_core::Stream;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// The items of a paged operation, fetched page by page as they are used. A
-/// [`futures_core::Stream`]; [`Paged::next`] and [`Paged::collect`] need no stream library.
+/// [`futures_core::Stream`]; [`Paged::next`] and [`Paged::try_collect`] need no stream library.
 pub struct Paged<'a, T> {
     inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>,
 }
@@ -208,10 +210,15 @@ where
     }
 }
 
+/// Consecutive empty pages that still name a next page, after which a token stream gives up
+/// with an error (a server handing out fresh tokens for nothing would otherwise never end).
+const EMPTY_PAGES_WITH_A_TOKEN: usize = 16;
+
 /// The items of the pages `fetch(token)` returns: the first with no token (the request as
 /// the caller gave it), each next one with the token the page before it returned, until a
-/// page returns none (or an empty one), or an empty page. A page returning the token it was
-/// asked with ends the stream with an error rather than looping.
+/// page returns none (or an empty one). An empty page that names a next page is read past.
+/// A token seen before ends the stream with an error rather than looping, as do
+/// [`EMPTY_PAGES_WITH_A_TOKEN`] empty pages in a row.
 #[doc(hidden)]
 pub fn token_items<'a, T, F, Fut>(fetch: F) -> Paged<'a, T>
 where
@@ -222,19 +229,29 @@ where
     struct Tokens<T, F> {
         fetch: F,
         token: Option<String>,
+        seen: HashSet<String>,
+        empty_in_a_row: usize,
         buffered: VecDeque<T>,
+        /// Why the stream ends, given after the items already read.
+        failure: Option<Error>,
         done: bool,
     }
     let state = Tokens {
         fetch,
         token: None,
+        seen: HashSet::new(),
+        empty_in_a_row: 0,
         buffered: VecDeque::new(),
+        failure: None,
         done: false,
     };
     let stream = futures_util::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffered.pop_front() {
                 return Some((Ok(item), state));
+            }
+            if let Some(error) = state.failure.take() {
+                return Some((Err(error), state));
             }
             if state.done {
                 return None;
@@ -246,16 +263,30 @@ where
                 }
                 Ok((page, next)) => {
                     let next = next.filter(|token| !token.is_empty());
-                    if next.is_some() && next == state.token {
-                        state.done = true;
-                        let error = Error::Other(
-                            "a page returns the token it was asked with: the server does not page by token".into(),
-                        );
-                        return Some((Err(error), state));
-                    }
-                    state.done = page.items.is_empty() || next.is_none();
-                    state.token = next;
+                    state.empty_in_a_row = if page.items.is_empty() {
+                        state.empty_in_a_row + 1
+                    } else {
+                        0
+                    };
                     state.buffered.extend(page.items);
+                    state.done = true;
+                    match next {
+                        None => {}
+                        Some(token) if !state.seen.insert(token.clone()) => {
+                            state.failure = Some(Error::Other(
+                                "a page returns a token already followed: the server does not page by token".into(),
+                            ));
+                        }
+                        Some(_) if state.empty_in_a_row >= EMPTY_PAGES_WITH_A_TOKEN => {
+                            state.failure = Some(Error::Other(format!(
+                                "{EMPTY_PAGES_WITH_A_TOKEN} empty pages in a row, each naming a next page"
+                            )));
+                        }
+                        Some(token) => {
+                            state.done = false;
+                            state.token = Some(token);
+                        }
+                    }
                 }
             }
         }
@@ -353,9 +384,10 @@ pub fn body_at<B: Serialize + DeserializeOwned>(
     })
 }
 
-/// `body` asking for the page `token` names: the object at `at` becomes the token request,
-/// `{"<tag property>": "<tag>", "<token key>": token}` (the tag when the request is a union
-/// of a page-size and a page-token member).
+/// `body` asking for the page `token` names. When the request is a union of a page-size
+/// and a page-token member (`tag`), the object at `at` becomes the token member,
+/// `{"<tag property>": "<tag>", "<token key>": token}`; otherwise the token is set beside
+/// what the caller put there (a page size stays).
 #[doc(hidden)]
 pub fn body_with_token<B: Serialize + DeserializeOwned>(
     body: &B,
@@ -365,8 +397,8 @@ pub fn body_with_token<B: Serialize + DeserializeOwned>(
     token: &str,
 ) -> Result<B, Error> {
     edit_body(body, at, |window| {
-        window.clear();
         if let Some((property, value)) = tag {
+            window.clear();
             window.insert(property.into(), value.into());
         }
         window.insert(token_key.into(), token.into());

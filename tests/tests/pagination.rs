@@ -231,12 +231,14 @@ async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
 #[tokio::test]
 async fn a_page_number_stream_starts_at_the_page_given_and_counts_the_pages_skipped() {
     let server = MockServer::start().await;
-    for (page, items) in [(3, 4..6), (4, 6..7), (5, 7..9)] {
+    // Full pages: only the count of the items skipped (pages 1 and 2) says page 4 reaches
+    // the total.
+    for (page, items) in [(3, 4..6), (4, 6..8), (5, 8..10)] {
         Mock::given(method("GET"))
             .and(path(format!("/v2/companies/{COMPANY}/legal-entities")))
             .and(query_param("pageNumber", page.to_string()))
             .and(query_param("pageSize", PAGE_SIZE.to_string()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(Shape::PageNumber.page(items, Some(7))))
+            .respond_with(ResponseTemplate::new(200).set_body_json(Shape::PageNumber.page(items, Some(8))))
             .mount(&server)
             .await;
     }
@@ -248,7 +250,7 @@ async fn a_page_number_stream_starts_at_the_page_given_and_counts_the_pages_skip
     let id = COMPANY.parse().unwrap();
     let (got, error) = drain(spotnana.company().list_legal_entities_items(&id, params), "name").await;
     assert!(error.is_none(), "{error:?}");
-    assert_eq!(got, names(4..7));
+    assert_eq!(got, names(4..8));
     assert_eq!(sent(&server).await, 2, "page 5 is past the total");
 }
 
@@ -373,11 +375,36 @@ mod by_token {
     async fn an_empty_first_page_is_an_empty_stream() {
         let hotel = Hotel::new();
         let server = MockServer::start().await;
-        hotel.answer(&server, None, 0..0, Some("t1")).await;
+        hotel.answer(&server, None, 0..0, None).await;
         let (got, error) = hotel.read(&server).await;
         assert!(error.is_none(), "{error:?}");
         assert!(got.is_empty());
         assert_eq!(sent(&server).await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_that_names_a_next_page_is_read_past() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..0, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 0..2, None).await;
+        let (got, error) = hotel.read(&server).await;
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(got, names(0..2));
+        assert_eq!(sent(&server).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_cycle_of_tokens_ends_the_stream_with_an_error_after_its_items() {
+        let hotel = Hotel::new();
+        let server = MockServer::start().await;
+        hotel.answer(&server, None, 0..2, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 2..4, Some("t2")).await;
+        hotel.answer(&server, Some("t2"), 4..6, Some("t1")).await;
+        let (got, error) = hotel.read(&server).await;
+        assert_eq!(got, names(0..6));
+        assert!(error.expect("an error").to_string().contains("already followed"));
+        assert_eq!(sent(&server).await, 3);
     }
 
     #[tokio::test]
@@ -404,7 +431,7 @@ mod by_token {
         hotel.answer(&server, None, 0..2, Some("t1")).await;
         hotel.answer(&server, Some("t1"), 2..4, Some("t1")).await;
         let (got, error) = hotel.read(&server).await;
-        assert_eq!(got, names(0..2));
+        assert_eq!(got, names(0..4));
         assert!(error.expect("an error").to_string().contains("token"));
         assert_eq!(sent(&server).await, 2);
     }
