@@ -1,11 +1,12 @@
 //! Generates one module per enabled API feature from the pinned documents, into OUT_DIR.
 //!
-//! The manifest and the lock are this crate's: `bundled-spec/` in the packaged crate, else
-//! `../spec/` of the repository (a clone, a path or a git dependency). The documents come
-//! from beside them (`bundled-spec/`, `../spec/cache/`), or from `$SPOTNANA_SPEC_DIR/cache/`
-//! when that is set (a git dependency, whose checkout has no cache). Each document must match
-//! the SHA-256 pinned in the lock, so a stale or hand-edited document fails the build instead
-//! of silently generating a different client.
+//! In the packaged crate, the manifest, the lock and the documents are those of
+//! `bundled-spec/`. In the repository (a clone, a path or a git dependency) they come from
+//! `$SPOTNANA_SPEC_DIR` when it is set (an absolute path to a spec directory as the xtask
+//! reads it: for a git dependency, whose checkout has no documents, and for building the
+//! client of other documents), else from `../spec/` (documents in `spec/cache/`). Each document must match the SHA-256 pinned in the
+//! lock, so a stale or hand-edited document fails the build instead of silently generating a
+//! different client.
 
 use sha2::{Digest, Sha256};
 use spotnana_codegen::manifest::{Lock, Manifest};
@@ -27,49 +28,59 @@ struct Sources {
     fetch_hint: String,
 }
 
-fn sources(crate_dir: &Path) -> Sources {
+fn sources(crate_dir: &Path) -> Result<Sources, String> {
     println!("cargo::rerun-if-env-changed=SPOTNANA_SPEC_DIR");
     let repository_spec = crate_dir.join("../spec");
     let bundled = crate_dir.join("bundled-spec");
+    let in_repository = repository_spec.join("apis.toml").exists();
+    // A spec directory as the xtask reads it (manifest, lock, cache), e.g. the `spec` of a
+    // clone of this repository where `cargo xtask pull --frozen` ran: for a git dependency,
+    // whose checkout has no documents, and for building the client of other documents. The
+    // packaged crate always builds what it bundles.
+    if let Some(dir) = std::env::var_os("SPOTNANA_SPEC_DIR").filter(|_| in_repository) {
+        let dir = PathBuf::from(dir);
+        if dir.is_relative() {
+            return Err(format!(
+                "SPOTNANA_SPEC_DIR is {}: it must be an absolute path (a build script runs in \
+                 the crate's directory, not in yours)",
+                dir.display()
+            ));
+        }
+        return Ok(Sources {
+            docs_dir: dir.join("cache"),
+            fetch_hint: format!(
+                "SPOTNANA_SPEC_DIR is set: {} must hold the manifest (apis.toml), the lock \
+                 (lock.toml) and the documents it pins (cache/): run `cargo xtask pull --frozen` \
+                 in a clone of the repository and point SPOTNANA_SPEC_DIR at its `spec`",
+                dir.display()
+            ),
+            spec_dir: dir,
+        });
+    }
     // In the repository, its own spec wins: a `bundled-spec/` left behind by an interrupted
     // `cargo xtask package` is ignored (and said so) rather than silently preferred.
-    let (spec_dir, mut docs_dir, mut fetch_hint) = if repository_spec.join("apis.toml").exists() {
+    Ok(if in_repository {
         if bundled.exists() {
             println!(
                 "cargo::warning={} is left from packaging and is not read: delete it",
                 bundled.display()
             );
         }
-        (
-            repository_spec.clone(),
-            repository_spec.join("cache"),
-            "fetch the documents with `cargo xtask pull --frozen` in the repository (SPOTNANA_PORTAL or \
-             --portal sets the portal); for a git dependency, run that in a clone of the same commit \
-             and set SPOTNANA_SPEC_DIR to the clone's `spec` directory"
+        Sources {
+            spec_dir: repository_spec.clone(),
+            docs_dir: repository_spec.join("cache"),
+            fetch_hint: "fetch the documents with `cargo xtask pull --frozen` in the repository \
+                 (SPOTNANA_PORTAL or --portal sets the portal); for a git dependency, run that in a \
+                 clone of the repository and set SPOTNANA_SPEC_DIR to the clone's `spec` directory"
                 .to_string(),
-        )
+        }
     } else {
-        (
-            bundled.clone(),
-            bundled,
-            "the package is incomplete: re-create it with `cargo xtask package`".to_string(),
-        )
-    };
-    if let Some(dir) = std::env::var_os("SPOTNANA_SPEC_DIR") {
-        docs_dir = PathBuf::from(dir).join("cache");
-        println!("cargo::rerun-if-changed={}", docs_dir.display());
-        fetch_hint = format!(
-            "SPOTNANA_SPEC_DIR is set: its `cache` ({}) must hold the documents {} pins \
-             (`cargo xtask pull --frozen` there, in a clone of the same commit)",
-            docs_dir.display(),
-            spec_dir.join("lock.toml").display()
-        );
-    }
-    Sources {
-        spec_dir,
-        docs_dir,
-        fetch_hint,
-    }
+        Sources {
+            spec_dir: bundled.clone(),
+            docs_dir: bundled,
+            fetch_hint: "the package is incomplete: re-create it with `cargo xtask package`".to_string(),
+        }
+    })
 }
 
 fn run() -> Result<(), String> {
@@ -79,7 +90,7 @@ fn run() -> Result<(), String> {
         spec_dir,
         docs_dir,
         fetch_hint,
-    } = sources(&crate_dir);
+    } = sources(&crate_dir)?;
     let fetch_hint = fetch_hint.as_str();
     let manifest_path = spec_dir.join("apis.toml");
     let lock_path = spec_dir.join("lock.toml");

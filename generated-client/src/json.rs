@@ -8,7 +8,7 @@
 //! Type-checking and borrow-checking that expansion was most of this crate's build time. The
 //! generated `Deserialize` impls instead read the object into a `serde_json` map once and take
 //! each property out by name ([`Object`]); whatever is left is the struct's unknown
-//! properties, in the order they were read. Behaviour matches the derive's where it matters
+//! properties (in `serde_json`'s map order, see [`UnknownProperties`]). Behaviour matches the derive's where it matters
 //! to callers: a missing `Option` is `None`, a missing defaulted field its default, a missing
 //! required field an error naming it; a value of the wrong type is an error naming the type and
 //! the property. Unlike the derive, a repeated property keeps its last value instead of failing
@@ -92,9 +92,13 @@ impl Object {
         }
     }
 
-    /// The properties not taken: the struct's unknown properties, in the order they were read.
+    /// The properties not taken: the struct's unknown properties, in the map's order.
     pub(crate) fn rest(&mut self) -> UnknownProperties {
         let taken = std::mem::take(&mut self.taken);
+        if taken.len() == self.map.len() {
+            // Every property was a known one (keys are unique): the common case, no scan.
+            return UnknownProperties::default();
+        }
         if !taken.is_empty() {
             self.map.retain(|key, _| !taken.contains(&key.as_str()));
         }
@@ -102,6 +106,7 @@ impl Object {
     }
 
     fn take(&mut self, key: &'static str) -> Option<Value> {
+        debug_assert!(!self.taken.contains(&key), "{}.{key} taken twice", self.ty);
         let value = self.map.get_mut(key).map(Value::take)?;
         self.taken.push(key);
         Some(value)

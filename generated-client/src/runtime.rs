@@ -5,7 +5,7 @@
 //! [`Error`].
 //!
 //! The generated request code is untouched: `spotnana-codegen` generates each `Client` with
-//! this [`Runtime`] as its inner value and requires the hooks, which [`impl_hooks!`]
+//! this [`Runtime`] as its inner value and requires the hooks, which `impl_hooks!`
 //! implements for every enabled API module.
 
 use crate::error::{ApiErrorBody, Error, ResponseContext};

@@ -2,8 +2,9 @@
 
 use serde_json::{Map, Value};
 
-/// The properties of an object that this version of the client has no field for, in the
-/// order they were read.
+/// The properties of an object that this version of the client has no field for: in the
+/// order they were read when `serde_json`'s `preserve_order` feature is on (turn it on in your
+/// own `Cargo.toml` to keep it), sorted by name otherwise. Either way none is lost.
 ///
 /// Every generated struct has one, `unknown_properties`, flattened into the object: reading
 /// fills it, serializing writes it back after the known properties. Spotnana adds properties

@@ -7,8 +7,9 @@
 //! `spotnana-codegen`. Uncommitted changes are refused as `cargo package` would, except the
 //! bundle itself: Spotnana's documents are never committed, so cargo, which counts every
 //! packaged file git does not track, is told `--allow-dirty` once this check has passed.
-//! Publishing is `cargo publish -p spotnana-codegen -p spotnana` with the bundle staged:
-//! `cargo xtask package --keep-bundle` leaves it in place for that.
+//! Publishing (README.md, "Depending on it"): `cargo xtask package --keep-bundle` leaves the
+//! bundle staged, then `cargo publish -p spotnana-codegen && cargo publish -p spotnana
+//! --allow-dirty`.
 
 use crate::paths;
 use anyhow::{Context, bail};
@@ -98,7 +99,9 @@ fn refuse_uncommitted_changes() -> anyhow::Result<()> {
 fn cargo_package(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
     // The verification build shares the target directory of the downstream tests, kept between
     // runs so that a second packaging rebuilds only the two crates.
-    let target = paths::workspace_root().join("target/downstream");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| paths::workspace_root().join("target"), PathBuf::from)
+        .join("downstream");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(paths::workspace_root())
@@ -107,7 +110,9 @@ fn cargo_package(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
         // The bundle is untracked by design; everything else was checked by `run`.
         .arg("--allow-dirty")
         .arg("--target-dir")
-        .arg(&target);
+        .arg(&target)
+        // The verification builds what the package bundles, never another spec directory.
+        .env_remove("SPOTNANA_SPEC_DIR");
     for p in PACKAGES {
         cmd.args(["-p", p]);
     }

@@ -86,7 +86,10 @@ spotnana-codegen = {{ path = "{}" }}
     .unwrap();
     std::fs::write(app.join("src/main.rs"), main_rs).unwrap();
     // Reuse a persistent target dir so reruns only rebuild the two crates.
-    let target = workspace_root().join("target/downstream");
+    // Under CARGO_TARGET_DIR when it is set (CI caches it), else the workspace's target.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+        .join("downstream");
     Command::new(env!("CARGO"))
         .args([command, "--offline", "--target-dir"])
         .arg(&target)

@@ -149,7 +149,8 @@ pub fn write_plain_crate(dir: &Path, docs: &[(String, Vec<u8>)]) -> anyhow::Resu
     Ok(manifest)
 }
 
-/// What progenitor's generated code uses, with the features this workspace enables.
+/// What progenitor's generated code uses, with the features this workspace enabled when the
+/// comparison was set up (serde_json's `preserve_order`, reqwest's `rustls`).
 const PLAIN_MANIFEST: &str = r#"[package]
 name = "plain-progenitor"
 version = "0.0.0"
