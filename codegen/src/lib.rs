@@ -15,6 +15,7 @@ mod calls;
 pub mod compact_serde;
 mod deep_decode;
 pub mod deprecations;
+mod hidden;
 pub mod ledger;
 mod lenient;
 pub mod lossless;
@@ -602,6 +603,7 @@ fn format_tokens(
     // After the passes that add items: it allows `deprecated` on every item.
     let marked = deprecations::mark_deprecated(&mut file, deprecated);
     let unchecked = lenient::read_constrained_strings_unchecked(&mut file);
+    hidden::hide_default_functions(&mut file);
     // After every pass that reads or adds serde attributes.
     let compacted = compact_serde::compact_serde(&mut file, &opened);
     untagged.extend(unions.ambiguous.iter().cloned());

@@ -12,6 +12,7 @@ mod paths;
 mod pull;
 mod regenerate;
 mod release;
+mod semver_check;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -55,6 +56,8 @@ enum Command {
     Check,
     /// Compare two sets of documents (portal bases or `cache`): findings and their verdicts.
     Diff(diff::Args),
+    /// Check the diff's Rust verdicts against cargo-semver-checks on the generated clients.
+    SemverCheck(semver_check::Args),
     /// Run codegen on the cached documents and write the Rust source (for inspection).
     Generate(generate::Args),
     /// Build publishable .crate files of spotnana-codegen and spotnana (documents bundled).
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Regenerate(args) => regenerate::run(&spec, args),
         Command::Check => check::run(&spec),
         Command::Diff(args) => diff::run(&spec, args),
+        Command::SemverCheck(args) => semver_check::run(&spec, args),
         Command::Generate(args) => generate::run(&spec, args),
         Command::Package(args) => package::run(&spec, args),
         Command::Bench(args) => bench::run(&spec, args),

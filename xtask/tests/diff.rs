@@ -206,6 +206,7 @@ fn names_generated_item(code: &std::collections::BTreeMap<String, String>, item:
         [_, "Client", method] => {
             module.contains(&format!("pub async fn {method}<")) || module.contains(&format!("pub async fn {method}("))
         }
+        [_, ty] => module.contains(&format!("pub struct {ty} ")) || module.contains(&format!("pub struct {ty}<")),
         [_, "types", ty, member] => {
             let owner = if module.contains(&format!("pub use crate::common::{ty};")) {
                 &code["common"]

@@ -28,6 +28,30 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// The items named after an operation that takes optional parameters by name: the
+    /// `<method>_with` method and its `<Method>Params` struct (a rename renames them too).
+    fn by_name_items(&mut self, doc: &'a Value, op: &Op<'a>) -> Vec<String> {
+        let Some(id) = op.operation_id() else {
+            return Vec::new();
+        };
+        let optional = self.parameters(doc, op).values().any(|(p, _)| {
+            let place = p.get("in").and_then(Value::as_str);
+            matches!(place, Some("query" | "header")) && p.get("required").and_then(Value::as_bool) != Some(true)
+        });
+        if !optional {
+            return Vec::new();
+        }
+        let method = method_name(id);
+        vec![
+            format!("{}::Client::{method}_with", self.module),
+            format!(
+                "{}::{}Params",
+                self.module,
+                heck::ToUpperCamelCase::to_upper_camel_case(id)
+            ),
+        ]
+    }
+
     /// The place of an operation; `old` and `new` may be the same operation when it exists
     /// on one side only.
     fn operation_at(&self, old: &Op, new: &Op) -> At {
@@ -140,7 +164,10 @@ impl<'a> Differ<'a> {
                 o.operation_id().unwrap_or("none"),
                 n.operation_id().unwrap_or("none")
             );
-            let items = vec![self.method_item(o), self.method_item(n)];
+            let mut items = vec![self.method_item(o), self.method_item(n)];
+            let (old, new) = (self.old, self.new);
+            items.extend(self.by_name_items(old, o));
+            items.extend(self.by_name_items(new, n));
             self.push_at(
                 &at.down("operationId", "operationId"),
                 Kind::OperationIdRenamed,

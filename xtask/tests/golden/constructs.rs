@@ -498,6 +498,7 @@ pub mod types {
     }
     /// Generation of default values for serde.
     #[allow(deprecated)]
+    #[doc(hidden)]
     pub mod defaults {
         #[allow(deprecated)]
         pub(super) fn star_badge_badge_type() -> ::std::string::String {
