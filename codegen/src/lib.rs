@@ -177,9 +177,8 @@ pub fn generate_all_parsed(
     documents: Vec<(String, serde_json::Value)>,
     options: &Options,
 ) -> Result<GeneratedSet, Error> {
-    let mut prepared = documents
+    let mut prepared = in_parallel(documents, |(name, doc)| prepare(&name, doc))
         .into_iter()
-        .map(|(name, doc)| prepare(&name, doc))
         .collect::<Result<Vec<_>, _>>()?;
     if prepared.len() > 1 {
         let mut docs: Vec<(&str, &mut serde_json::Value)> =
@@ -219,65 +218,11 @@ pub fn generate_all_parsed(
         share::common_type_graph(&file)
     };
 
-    let mut apis = Vec::new();
-    for p in prepared {
-        let shared = plan.shared_by.get(&p.name).cloned().unwrap_or_default();
-        let mut settings = base_settings();
-        for name in &shared {
-            let rust = sanitize_type_name(name);
-            let path = format!("{}::{rust}", options.common_path);
-            settings.with_replacement(&rust, path, impls.get(&rust).cloned().unwrap_or_default().into_iter());
-        }
-        transform::audit_type_names(&p.doc).map_err(|reason| Error::TypeNames {
-            document: p.name.clone(),
-            reason,
-        })?;
-        let spec = to_openapi(&p.name, &p.doc)?;
-        let tokens = run_progenitor(&p.name, &settings, &spec)?.0;
-        let shared_rust: std::collections::BTreeMap<String, String> = shared
-            .iter()
-            .map(|n| (n.clone(), format!("{}::{}", options.common_path, sanitize_type_name(n))))
-            .collect();
-        let extra = multipart::items(&p.doc, &p.multipart, &shared_rust).map_err(|reason| Error::Progenitor {
-            document: p.name.clone(),
-            reason,
-        })?;
-        let mut unions = unions::plan(&p.doc);
-        // Shared unions are generated (and reported) in the common module.
-        let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
-        unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
-        unions.unions.retain(|_, union| !is_shared(&union.pointer));
-        let reexports: Vec<String> = share::reachable(&common_graph, shared.iter().map(|n| sanitize_type_name(n)))
-            .into_iter()
-            .map(|name| format!("{}::{name}", options.common_path))
-            .collect();
-        let (code, opened, dispatched) = format_tokens(
-            &p.name,
-            quote::quote! { #tokens #extra },
-            &p.runtime_operations,
-            &paging::plan(&p.doc),
-            &bodyless::plan(&p.doc),
-            &unions,
-            &deprecations::plan(&p.doc),
-            &reexports,
-            &p.renamed,
-        )?;
-        let mut report = p.report;
-        dispatched.record(&mut report);
-        let generated = Generated {
-            code,
-            report,
-            operations: p.operations,
-            components: p
-                .doc
-                .pointer("/components/schemas")
-                .and_then(serde_json::Value::as_object)
-                .map_or(0, |m| m.len()),
-            shared: shared.len(),
-            open_enums: opened.len(),
-        };
-        apis.push((p.name, generated));
-    }
+    // Each API apart, on every core: the documents are independent once the shared types
+    // are planned, and the order of the results is the order of the documents.
+    let apis = in_parallel(prepared, |p| generate_api(p, &plan, &impls, &common_graph, options))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(GeneratedSet {
         common,
         common_types: plan.common.len(),
@@ -291,6 +236,110 @@ pub fn generate_all_parsed(
 }
 
 type Impls = std::collections::BTreeMap<String, Vec<progenitor::TypeImpl>>;
+
+/// One API's client, from its prepared document and what the documents share.
+fn generate_api(
+    p: Prepared,
+    plan: &share::SharePlan,
+    impls: &Impls,
+    common_graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    options: &Options,
+) -> Result<(String, Generated), Error> {
+    let shared = plan.shared_by.get(&p.name).cloned().unwrap_or_default();
+    let mut settings = base_settings();
+    for name in &shared {
+        let rust = sanitize_type_name(name);
+        let path = format!("{}::{rust}", options.common_path);
+        settings.with_replacement(&rust, path, impls.get(&rust).cloned().unwrap_or_default().into_iter());
+    }
+    transform::audit_type_names(&p.doc).map_err(|reason| Error::TypeNames {
+        document: p.name.clone(),
+        reason,
+    })?;
+    let spec = to_openapi(&p.name, &p.doc)?;
+    let tokens = run_progenitor(&p.name, &settings, &spec)?.0;
+    let shared_rust: std::collections::BTreeMap<String, String> = shared
+        .iter()
+        .map(|n| (n.clone(), format!("{}::{}", options.common_path, sanitize_type_name(n))))
+        .collect();
+    let extra = multipart::items(&p.doc, &p.multipart, &shared_rust).map_err(|reason| Error::Progenitor {
+        document: p.name.clone(),
+        reason,
+    })?;
+    let mut unions = unions::plan(&p.doc);
+    // Shared unions are generated (and reported) in the common module.
+    let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
+    unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
+    unions.unions.retain(|_, union| !is_shared(&union.pointer));
+    let reexports: Vec<String> = share::reachable(common_graph, shared.iter().map(|n| sanitize_type_name(n)))
+        .into_iter()
+        .map(|name| format!("{}::{name}", options.common_path))
+        .collect();
+    let (code, opened, dispatched) = format_tokens(
+        &p.name,
+        quote::quote! { #tokens #extra },
+        &p.runtime_operations,
+        &paging::plan(&p.doc),
+        &bodyless::plan(&p.doc),
+        &unions,
+        &deprecations::plan(&p.doc),
+        &reexports,
+        &p.renamed,
+    )?;
+    let mut report = p.report;
+    dispatched.record(&mut report);
+    let generated = Generated {
+        code,
+        report,
+        operations: p.operations,
+        components: p
+            .doc
+            .pointer("/components/schemas")
+            .and_then(serde_json::Value::as_object)
+            .map_or(0, |m| m.len()),
+        shared: shared.len(),
+        open_enums: opened.len(),
+    };
+    Ok((p.name, generated))
+}
+
+/// `f` over `items` on as many threads as there are cores, the results in the order of the
+/// items. Written with `std::thread::scope` rather than rayon: one loop does not justify a
+/// build dependency every consumer of the crate would compile. The threads get the stack
+/// size of a main thread, for the generators' recursion over deeply nested documents.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(64 << 20)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                            let Some((i, item)) = next else { break };
+                            done.push((i, f(item)));
+                        }
+                        done
+                    })
+                    .expect("spawning a generator thread")
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
 
 fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched), Error> {
     if plan.common.is_empty() {
