@@ -121,7 +121,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         .collect();
     let findings = cross_check(&manifest, &new, &changes);
     // The old cache is still in place until the commit: diff it against the new bytes.
-    let (diff_report, spec_diff) = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
+    let (diff_report, spec_diff, unseen) = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
     let crate_dir = args.crate_dir.clone().or_else(|| {
         spec.is_workspace()
             .then(|| paths::workspace_root().join("generated-client"))
@@ -134,7 +134,14 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         }
         None => release::workspace_crate_version()?,
     };
-    let release = release::Release::plan(&diff_report, current, &release::today());
+    let mut release = release::Release::plan(&diff_report, current, &release::today());
+    if !unseen.is_empty() {
+        // What changed in these APIs is unknown: it may break callers.
+        release.assume_breaking(&format!(
+            "the previous documents of {} were not at hand to compare",
+            unseen.join(", ")
+        ));
+    }
     pull::commit(spec, &pulled, &new_lock)?;
     // Derived from the documents just pinned; `tests/tests/ledger.rs` checks it against them.
     std::fs::write(spec.ledger(), spotnana_codegen::ledger::ledger(&generated))?;
@@ -210,8 +217,10 @@ fn spec_diff(
     lock: &Lock,
     pulled: &[pull::Pulled<'_>],
     portal: &str,
-) -> anyhow::Result<(diff::Report, String)> {
+) -> anyhow::Result<(diff::Report, String, Vec<String>)> {
     let mut old = Vec::new();
+    // APIs pinned in the lock whose old document is not at hand: their changes are unknown.
+    let mut unseen = Vec::new();
     for api in &manifest.api {
         let path = spec.cache_dir().join(api.cache_file());
         let bytes = match spec.read_cached(api) {
@@ -225,6 +234,9 @@ fn spec_diff(
                         path.display(),
                         api.module
                     );
+                    if lock.get(&api.module).is_some() {
+                        unseen.push(api.module.clone());
+                    }
                     continue;
                 }
             },
@@ -232,7 +244,10 @@ fn spec_diff(
         // A damaged cache is about to be replaced: it must not block the update.
         match diff::Loaded::parse(&api.module, &path.display().to_string(), &bytes) {
             Ok(loaded) => old.push(loaded),
-            Err(e) => eprintln!("warning: {e:#}; the spec diff counts {} as added", api.module),
+            Err(e) => {
+                eprintln!("warning: {e:#}; the spec diff counts {} as added", api.module);
+                unseen.push(api.module.clone());
+            }
         }
     }
     let new = pulled
@@ -243,7 +258,7 @@ fn spec_diff(
     let new_docs: Vec<diff::Document> = new.iter().map(diff::Loaded::document).collect();
     let report = diff::diff_sets(&old_docs, &new_docs);
     let markdown = diff::markdown(&report, "cache", portal, 2);
-    Ok((report, markdown))
+    Ok((report, markdown, unseen))
 }
 
 /// One tracked API's document before and after.

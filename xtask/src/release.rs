@@ -88,6 +88,23 @@ impl Release {
         }
     }
 
+    /// Makes the release a breaking one whatever the diff found, saying `why` in its section
+    /// (an API whose previous document was not at hand may have changed in any way).
+    pub fn assume_breaking(&mut self, why: &str) {
+        if self.change == Change::Breaking {
+            return;
+        }
+        self.change = Change::Breaking;
+        self.next = next_version(&self.current, Change::Breaking);
+        // The section's heading line is `## [version] - date`; what follows it stays.
+        let (heading, body) = self.section.split_once('\n').unwrap_or((&self.section, ""));
+        let date = heading.split_once("] - ").map_or("", |(_, date)| date);
+        self.section = format!(
+            "## [{}] - {date}\n\n### Breaking\n\n- Assumed breaking: {why}.\n{body}",
+            self.next
+        );
+    }
+
     /// One line for reports: the version and why.
     pub fn summary(&self) -> String {
         if self.change == Change::None {
@@ -127,7 +144,12 @@ impl Release {
         let text = std::fs::read_to_string(&manifest).with_context(|| manifest.display().to_string())?;
         let bumped = set_package_version(&text, &self.next).with_context(|| manifest.display().to_string())?;
         let changelog = crate_dir.join("CHANGELOG.md");
-        let old = std::fs::read_to_string(&changelog).unwrap_or_default();
+        let old = match std::fs::read_to_string(&changelog) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            // Anything else (not UTF-8, no permission) must not start the history anew.
+            Err(e) => return Err(e).with_context(|| changelog.display().to_string()),
+        };
         let new = prepend_section(&old, &self.section);
         replace(&changelog, &new)?;
         replace(&manifest, &bumped)
@@ -138,6 +160,10 @@ fn replace(path: &Path, text: &str) -> anyhow::Result<()> {
     let dir = path.parent().context("a file without a directory")?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut file, text.as_bytes())?;
+    // The temporary file is private (0600): keep the permissions the file had.
+    if let Ok(metadata) = std::fs::metadata(path) {
+        std::fs::set_permissions(file.path(), metadata.permissions())?;
+    }
     file.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
@@ -330,6 +356,28 @@ mod tests {
         );
         assert_eq!(package_version(&out).unwrap(), Version::new(0, 2, 0));
         assert!(set_package_version("[dependencies]\nversion = 1\n", &Version::new(1, 0, 0)).is_err());
+    }
+
+    #[test]
+    fn an_unknown_change_is_assumed_breaking() {
+        let report = Report { apis: Vec::new() };
+        let mut release = Release::plan(&report, Version::new(0, 1, 0), "2026-08-03");
+        assert_eq!(release.change, Change::None);
+        release.assume_breaking("the previous documents of trip were not at hand to compare");
+        assert_eq!(release.next, Version::new(0, 2, 0));
+        assert!(
+            release.section.starts_with(
+                "## [0.2.0] - 2026-08-03\n\n### Breaking\n\n- Assumed breaking: the previous documents of trip"
+            ),
+            "{}",
+            release.section
+        );
+        assert_eq!(
+            release.section.matches("### Breaking").count(),
+            1,
+            "{}",
+            release.section
+        );
     }
 
     #[test]
