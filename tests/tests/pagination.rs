@@ -383,15 +383,16 @@ mod by_token {
     }
 
     #[tokio::test]
-    async fn an_empty_page_that_names_a_next_page_is_read_past() {
+    async fn an_empty_page_ends_the_stream_though_it_names_a_next_page() {
         let hotel = Hotel::new();
         let server = MockServer::start().await;
-        hotel.answer(&server, None, 0..0, Some("t1")).await;
-        hotel.answer(&server, Some("t1"), 0..2, None).await;
+        hotel.answer(&server, None, 0..2, Some("t1")).await;
+        hotel.answer(&server, Some("t1"), 2..2, Some("t2")).await;
+        hotel.answer(&server, Some("t2"), 2..4, None).await;
         let (got, error) = hotel.read(&server).await;
         assert!(error.is_none(), "{error:?}");
         assert_eq!(got, names(0..2));
-        assert_eq!(sent(&server).await, 2);
+        assert_eq!(sent(&server).await, 2, "no request after the empty page");
     }
 
     #[tokio::test]
