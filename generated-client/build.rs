@@ -39,6 +39,11 @@ fn sources(crate_dir: &Path) -> Result<Sources, String> {
     // packaged crate always builds what it bundles.
     if let Some(dir) = std::env::var_os("SPOTNANA_SPEC_DIR").filter(|_| in_repository) {
         let dir = PathBuf::from(dir);
+        // Loud: the client is then built from that directory's documents, not the checkout's.
+        println!(
+            "cargo::warning=SPOTNANA_SPEC_DIR is set: building the client of {}",
+            dir.display()
+        );
         if dir.is_relative() {
             return Err(format!(
                 "SPOTNANA_SPEC_DIR is {}: it must be an absolute path (a build script runs in \

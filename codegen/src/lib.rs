@@ -303,14 +303,18 @@ fn generate_api(
     Ok((p.name, generated))
 }
 
-/// `f` over `items` on as many threads as there are cores, the results in the order of the
-/// items. Written with `std::thread::scope` rather than rayon: one loop does not justify a
-/// build dependency every consumer of the crate would compile. The threads get the stack
-/// size of a main thread, for the generators' recursion over deeply nested documents.
+/// `f` over `items` on as many threads as there are cores (no more than cargo's job count,
+/// `NUM_JOBS`, in a build script), the results in the order of the items. Written with
+/// `std::thread::scope` rather than rayon: one loop does not justify a build dependency every
+/// consumer of the crate would compile. The threads get 64 MiB stacks, for the generators'
+/// recursion over deeply nested documents.
 fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = std::env::var("NUM_JOBS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(cores);
+    let threads = cores.min(jobs).min(items.len());
     if threads <= 1 {
         return items.into_iter().map(f).collect();
     }

@@ -43,15 +43,15 @@ fn downstream(dir: &Path, dependency: &str) {
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
-/// Builds a client both ways: `build()` readies the TLS stack itself; a `reqwest::Client`
-/// of the caller's own needs `install_tls_provider` first (with `rustls-ring`, building one
-/// before would panic: reqwest then has no crypto provider).
+/// Builds a client both ways: a `reqwest::Client` of the caller's own after
+/// `install_tls_provider` (with `rustls-ring`, building one before would panic: reqwest then
+/// has no crypto provider), then through `build()`, which readies the TLS stack itself.
 const MAIN: &str = r#"fn main() {
-    let built = spotnana::Spotnana::builder().sandbox().build().expect("builds");
-    let _auth: spotnana::auth::Client = built.auth();
     spotnana::install_tls_provider();
     let own = spotnana::Spotnana::new(spotnana::SANDBOX_URL, reqwest::Client::new());
     let _auth: spotnana::auth::Client = own.auth();
+    let built = spotnana::Spotnana::builder().sandbox().build().expect("builds");
+    let _auth: spotnana::auth::Client = built.auth();
     println!("clients built");
 }
 "#;
