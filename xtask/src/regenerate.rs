@@ -127,11 +127,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
             .then(|| paths::workspace_root().join("generated-client"))
     });
     let current = match &crate_dir {
-        Some(dir) => {
-            let path = dir.join("Cargo.toml");
-            let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-            release::package_version(&text).with_context(|| path.display().to_string())?
-        }
+        Some(dir) => release::crate_version(dir)?,
         None => release::workspace_crate_version()?,
     };
     let mut release = release::Release::plan(&diff_report, current, &release::today());

@@ -176,7 +176,12 @@ pub fn today() -> String {
 
 /// The version `generated-client/Cargo.toml` declares.
 pub fn workspace_crate_version() -> anyhow::Result<Version> {
-    let path = crate::paths::workspace_root().join("generated-client/Cargo.toml");
+    crate_version(&crate::paths::workspace_root().join("generated-client"))
+}
+
+/// The version `crate_dir/Cargo.toml` declares.
+pub fn crate_version(crate_dir: &Path) -> anyhow::Result<Version> {
+    let path = crate_dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
     package_version(&text).with_context(|| path.display().to_string())
 }

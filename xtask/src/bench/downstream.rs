@@ -8,6 +8,7 @@
 use super::builds::{Build, timed_build};
 use crate::paths;
 use anyhow::Context;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// One downstream crate: what the table calls it and its `[dependencies]`.
@@ -59,15 +60,13 @@ pub fn table(md: &mut String) -> anyhow::Result<()> {
             build.secs(),
             build.peak_gb()
         );
-        let _ = std::fmt::Write::write_fmt(
+        let _ = writeln!(
             md,
-            format_args!(
-                "| cold downstream build with every dependency, {} | {:.1} s ({:.1}× the reference), {:.2} GB | |\n",
-                case.label,
-                build.secs(),
-                build.secs() / reference_secs,
-                build.peak_gb()
-            ),
+            "| cold downstream build with every dependency, {} | {:.1} s ({:.1}× the reference), {:.2} GB | |",
+            case.label,
+            build.secs(),
+            build.secs() / reference_secs,
+            build.peak_gb()
         );
     }
     Ok(())
