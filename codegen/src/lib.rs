@@ -23,6 +23,7 @@ pub mod manifest;
 mod multipart;
 pub mod open_enums;
 mod paging;
+mod parallel;
 mod params;
 pub mod parse;
 mod plain;
@@ -163,10 +164,13 @@ fn prepare(document: &str, mut doc: serde_json::Value) -> Result<Prepared, Error
 /// Generates every document, with the components they define identically generated once
 /// (see [`share`]). The output is deterministic for the same inputs in the same order.
 pub fn generate_all(inputs: &[(&str, &[u8])], options: &Options) -> Result<GeneratedSet, Error> {
-    let documents = inputs
-        .iter()
-        .map(|(name, bytes)| Ok((name.to_string(), parse::parse_document(name, bytes)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
+    let documents = parallel::in_parallel(
+        inputs.to_vec(),
+        |(_, bytes)| bytes.len(),
+        |(name, bytes)| Ok((name.to_string(), parse::parse_document(name, bytes)?)),
+    )
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
     generate_all_parsed(documents, options)
 }
 
@@ -177,7 +181,7 @@ pub fn generate_all_parsed(
     documents: Vec<(String, serde_json::Value)>,
     options: &Options,
 ) -> Result<GeneratedSet, Error> {
-    let mut prepared = in_parallel(documents, |(name, doc)| prepare(&name, doc))
+    let mut prepared = parallel::in_parallel(documents, |(_, doc)| weight(doc), |(name, doc)| prepare(&name, doc))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     if prepared.len() > 1 {
@@ -206,23 +210,43 @@ pub fn generate_all_parsed(
         share::SharePlan::default()
     };
 
-    // The shared types, generated from a document holding only them.
-    let (common, impls, common_dispatched) = generate_common(&plan)?;
-    let common_graph = if common.is_empty() {
-        Default::default()
-    } else {
-        let file = syn::parse_file(&common).map_err(|e| Error::Syntax {
-            document: "common".into(),
-            reason: e.to_string(),
-        })?;
-        share::common_type_graph(&file)
+    // The APIs need two things of `common`: the impls of its types and the graph of their
+    // definitions. The `common` job hands them over as soon as progenitor has run, and then
+    // formats the module (the passes and prettyplease, its longer part) beside the APIs.
+    let common_facts = parallel::Handoff::<Option<std::sync::Arc<CommonFacts>>>::new();
+    let jobs = std::iter::once(Job::Common)
+        .chain(prepared.into_iter().map(Job::Api))
+        .collect();
+    let mut done = parallel::in_parallel(jobs, Job::weight, |job| match job {
+        Job::Common => {
+            let _unblock = parallel::PutOnDrop(&common_facts);
+            generate_common(&plan, |facts| common_facts.put(Some(std::sync::Arc::new(facts))))
+                .map(|(code, dispatched)| Done::Common(code, Box::new(dispatched)))
+        }
+        Job::Api(p) => {
+            let Some(facts) = common_facts.wait() else {
+                return Err(Error::Progenitor {
+                    document: p.name,
+                    reason: "the common module, which it uses, failed".into(),
+                });
+            };
+            generate_api(p, &plan, &facts, options).map(Done::Api)
+        }
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?
+    .into_iter()
+    .peekable();
+    let (common, common_dispatched) = match done.next_if(|d| matches!(d, Done::Common(..))) {
+        Some(Done::Common(code, dispatched)) => (code, *dispatched),
+        _ => (String::new(), Dispatched::default()),
     };
-
-    // Each API apart, on every core: the documents are independent once the shared types
-    // are planned, and the order of the results is the order of the documents.
-    let apis = in_parallel(prepared, |p| generate_api(p, &plan, &impls, &common_graph, options))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    let apis = done
+        .filter_map(|d| match d {
+            Done::Api(api) => Some(api),
+            Done::Common(..) => None,
+        })
+        .collect();
     Ok(GeneratedSet {
         common,
         common_types: plan.common.len(),
@@ -235,14 +259,52 @@ pub fn generate_all_parsed(
     })
 }
 
+/// How long a document takes to generate, roughly: its schemas and paths.
+fn weight(doc: &serde_json::Value) -> usize {
+    let len = |ptr| {
+        doc.pointer(ptr)
+            .and_then(serde_json::Value::as_object)
+            .map_or(0, |m| m.len())
+    };
+    len("/components/schemas") + len("/paths")
+}
+
+/// What [`generate_all_parsed`] runs on every core: the `common` module or one API.
+enum Job {
+    Common,
+    Api(Prepared),
+}
+
+impl Job {
+    /// `common` first: every API waits for what it hands over.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Common => usize::MAX,
+            Job::Api(p) => weight(&p.doc),
+        }
+    }
+}
+
+enum Done {
+    Common(String, Box<Dispatched>),
+    Api((String, Generated)),
+}
+
+/// What the APIs' generators need of the `common` module.
+struct CommonFacts {
+    /// The impls each shared type has, which an API's generator must be told of.
+    impls: Impls,
+    /// For each shared type, the shared types its definition names.
+    graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
 type Impls = std::collections::BTreeMap<String, Vec<progenitor::TypeImpl>>;
 
 /// One API's client, from its prepared document and what the documents share.
 fn generate_api(
     p: Prepared,
     plan: &share::SharePlan,
-    impls: &Impls,
-    common_graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    common: &CommonFacts,
     options: &Options,
 ) -> Result<(String, Generated), Error> {
     let shared = plan.shared_by.get(&p.name).cloned().unwrap_or_default();
@@ -250,7 +312,11 @@ fn generate_api(
     for name in &shared {
         let rust = sanitize_type_name(name);
         let path = format!("{}::{rust}", options.common_path);
-        settings.with_replacement(&rust, path, impls.get(&rust).cloned().unwrap_or_default().into_iter());
+        settings.with_replacement(
+            &rust,
+            path,
+            common.impls.get(&rust).cloned().unwrap_or_default().into_iter(),
+        );
     }
     transform::audit_type_names(&p.doc).map_err(|reason| Error::TypeNames {
         document: p.name.clone(),
@@ -271,13 +337,13 @@ fn generate_api(
     let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
     unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
     unions.unions.retain(|_, union| !is_shared(&union.pointer));
-    let reexports: Vec<String> = share::reachable(common_graph, shared.iter().map(|n| sanitize_type_name(n)))
+    let reexports: Vec<String> = share::reachable(&common.graph, shared.iter().map(|n| sanitize_type_name(n)))
         .into_iter()
         .map(|name| format!("{}::{name}", options.common_path))
         .collect();
     let (code, opened, dispatched) = format_tokens(
         &p.name,
-        quote::quote! { #tokens #extra },
+        parse_tokens(&p.name, quote::quote! { #tokens #extra })?,
         &p.runtime_operations,
         &paging::plan(&p.doc),
         &bodyless::plan(&p.doc),
@@ -303,51 +369,18 @@ fn generate_api(
     Ok((p.name, generated))
 }
 
-/// `f` over `items` on as many threads as there are cores (no more than cargo's job count,
-/// `NUM_JOBS`, in a build script), the results in the order of the items. Written with
-/// `std::thread::scope` rather than rayon: one loop does not justify a build dependency every
-/// consumer of the crate would compile. The threads get 64 MiB stacks, for the generators'
-/// recursion over deeply nested documents.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let jobs = std::env::var("NUM_JOBS")
-        .ok()
-        .and_then(|n| n.parse::<usize>().ok())
-        .unwrap_or(cores);
-    let threads = cores.min(jobs).min(items.len());
-    if threads <= 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(64 << 20)
-                    .spawn_scoped(scope, || {
-                        let mut done = Vec::new();
-                        loop {
-                            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                            let Some((i, item)) = next else { break };
-                            done.push((i, f(item)));
-                        }
-                        done
-                    })
-                    .expect("spawning a generator thread")
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
-}
-
-fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched), Error> {
+/// The `common` module, generated from a document holding only the shared types; what the
+/// APIs need of it is handed to `hand_over` before it is formatted.
+fn generate_common(
+    plan: &share::SharePlan,
+    hand_over: impl FnOnce(CommonFacts),
+) -> Result<(String, Dispatched), Error> {
     if plan.common.is_empty() {
-        return Ok((String::new(), Impls::new(), Dispatched::default()));
+        hand_over(CommonFacts {
+            impls: Impls::new(),
+            graph: Default::default(),
+        });
+        return Ok((String::new(), Dispatched::default()));
     }
     let doc = serde_json::json!({
         "openapi": "3.0.3",
@@ -374,9 +407,16 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
         .collect();
         impls.insert(ty.name(), list);
     }
+    let file = parse_tokens("common", space.to_stream())?;
+    // The passes change attributes, fields of serde_json types and impls, never which
+    // shared types a definition names: the graph of progenitor's output is the module's.
+    hand_over(CommonFacts {
+        impls,
+        graph: share::common_type_graph(&file),
+    });
     let (code, _, dispatched) = format_tokens(
         "common",
-        space.to_stream(),
+        file,
         &[],
         &Default::default(),
         &Default::default(),
@@ -385,7 +425,14 @@ fn generate_common(plan: &share::SharePlan) -> Result<(String, Impls, Dispatched
         &[],
         &Default::default(),
     )?;
-    Ok((code, impls, dispatched))
+    Ok((code, dispatched))
+}
+
+fn parse_tokens(document: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| Error::Syntax {
+        document: document.into(),
+        reason: e.to_string(),
+    })
 }
 
 fn base_settings() -> progenitor::GenerationSettings {
@@ -600,7 +647,7 @@ fn types(names: &[String], note: &str) -> Changes {
 #[allow(clippy::too_many_arguments)]
 fn format_tokens(
     document: &str,
-    tokens: proc_macro2::TokenStream,
+    mut file: syn::File,
     operations: &[runtime_tables::Operation],
     paging: &paging::PagingPlan,
     bodyless: &bodyless::BodylessPlan,
@@ -609,10 +656,6 @@ fn format_tokens(
     reexports: &[String],
     renamed: &std::collections::BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>, Dispatched), Error> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Syntax {
-        document: document.into(),
-        reason: e.to_string(),
-    })?;
     share::reexport_in_types(&mut file, reexports)
         .and_then(|()| share::alias_renamed_in_types(&mut file, renamed))
         .map_err(|reason| Error::Syntax {
