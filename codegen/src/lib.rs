@@ -13,8 +13,10 @@ mod additive;
 mod bodyless;
 mod calls;
 pub mod compact_serde;
+pub mod crate_files;
 mod deep_decode;
 pub mod deprecations;
+pub mod feature_gates;
 mod hidden;
 pub mod ledger;
 mod lenient;
@@ -78,6 +80,8 @@ pub struct Generated {
     pub shared: usize,
     /// String enums opened to unknown values (see [`open_enums`]).
     pub open_enums: usize,
+    /// The types of the `common` module this API uses (re-exported in its `types`).
+    pub common_used: Vec<String>,
 }
 
 /// The generated client of several documents, sharing what they define identically.
@@ -337,8 +341,11 @@ fn generate_api(
     let is_shared = |ptr: &str| shared.contains(&walk::unescape(ptr.rsplit('/').next().unwrap_or_default()));
     unions.ambiguous.retain(|(ptr, _)| !is_shared(ptr));
     unions.unions.retain(|_, union| !is_shared(&union.pointer));
-    let reexports: Vec<String> = share::reachable(&common.graph, shared.iter().map(|n| sanitize_type_name(n)))
+    let common_used: Vec<String> = share::reachable(&common.graph, shared.iter().map(|n| sanitize_type_name(n)))
         .into_iter()
+        .collect();
+    let reexports: Vec<String> = common_used
+        .iter()
         .map(|name| format!("{}::{name}", options.common_path))
         .collect();
     let (code, opened, dispatched) = format_tokens(
@@ -365,6 +372,7 @@ fn generate_api(
             .map_or(0, |m| m.len()),
         shared: shared.len(),
         open_enums: opened.len(),
+        common_used,
     };
     Ok((p.name, generated))
 }

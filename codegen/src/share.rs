@@ -300,23 +300,32 @@ pub fn common_type_graph(common: &syn::File) -> BTreeMap<String, BTreeSet<String
     for item in &common.items {
         let Some(name) = item_name(item) else { continue };
         let mut used = BTreeSet::new();
-        collect_idents(quote::ToTokens::to_token_stream(item), &names, &mut used);
+        collect_idents(
+            quote::ToTokens::to_token_stream(item),
+            &|n| names.contains(n),
+            &mut used,
+        );
         used.remove(&name);
         graph.insert(name, used);
     }
     graph
 }
 
-fn collect_idents(tokens: proc_macro2::TokenStream, names: &BTreeSet<String>, out: &mut BTreeSet<String>) {
+/// The identifiers in `tokens`, at any depth, that `is_name` accepts.
+pub(crate) fn collect_idents(
+    tokens: proc_macro2::TokenStream,
+    is_name: &dyn Fn(&str) -> bool,
+    out: &mut BTreeSet<String>,
+) {
     for token in tokens {
         match token {
             proc_macro2::TokenTree::Ident(ident) => {
                 let ident = ident.to_string();
-                if names.contains(&ident) {
+                if is_name(&ident) {
                     out.insert(ident);
                 }
             }
-            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), names, out),
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), is_name, out),
             _ => {}
         }
     }

@@ -60,7 +60,7 @@ enum Command {
     SemverCheck(semver_check::Args),
     /// Run codegen on the cached documents and write the Rust source (for inspection).
     Generate(generate::Args),
-    /// Build publishable .crate files of spotnana-codegen and spotnana (documents bundled).
+    /// Build the publishable .crate of spotnana, the client of every API generated inside.
     Package(package::Args),
     /// Measure generation, generated size, build time and memory; write BENCHMARKS.md.
     Bench(bench::Args),

@@ -130,7 +130,7 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     if !args.generation_only {
         builds_table(&mut md, &docs, args.samples)?;
         if !args.no_downstream {
-            downstream::table(&mut md)?;
+            downstream::table(&mut md, spec)?;
         }
     }
     // Notes written by hand below the table are kept.

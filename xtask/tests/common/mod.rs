@@ -1,4 +1,7 @@
-//! What the xtask's tests share: the workspace, and running the xtask on a spec directory.
+//! What the xtask's tests share: the workspace, running the xtask on a spec directory, and
+//! the target directory of downstream builds.
+// Each test crate uses some of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -24,4 +27,13 @@ pub fn xtask(spec: &Path, args: &[&str]) -> Output {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The target directory the downstream builds share, kept between runs so that a rerun
+/// builds only `spotnana` again: under CARGO_TARGET_DIR when it is set (CI caches it), else
+/// the workspace's target.
+pub fn downstream_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+        .join("downstream")
 }
