@@ -73,15 +73,15 @@ fn main() {
     conformance_calls(&set);
 }
 
-/// Writes `conformance_calls.rs` for tests/tests/conformance.rs: per generated method of every
+/// Writes `conformance_calls.rs` for tests/tests/conformance/calls.rs: per generated method of every
 /// API's `Client`, a function that reads each argument from a JSON map (keyed by the method's
 /// parameter name), deserializes it into the parameter's owned type (inferred from the call),
 /// and calls the method. A multipart form is built through its `new` and `with_…` setters from
 /// the parts the test composes (see [`FORM_PARTS`]). Generated from the same code generator as
 /// the `spotnana` crate, so the list is the client's, not ours to keep by hand.
 fn conformance_calls(set: &spotnana_codegen::GeneratedSet) {
-    let mut table = String::from("static CALLS: &[Call] = &[\n");
-    let mut items_table = String::from("static ITEMS: &[ItemsCall] = &[\n");
+    let mut table = String::from("pub(crate) static CALLS: &[Call] = &[\n");
+    let mut items_table = String::from("pub(crate) static ITEMS: &[ItemsCall] = &[\n");
     let mut functions = String::from(FORM_PARTS);
     for (module, generated) in &set.apis {
         let file = syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{module}: {e}"));
@@ -239,7 +239,7 @@ fn shape(ty: &syn::Type) -> Shape {
 }
 
 /// Helpers of the generated calls that build multipart forms, over the parts `form()` of
-/// conformance.rs returns by field name: a file part is `{"bytes", "file_name",
+/// conformance/calls.rs returns by field name: a file part is `{"bytes", "file_name",
 /// "content_type"}`, any other `{"text"}`, read as JSON into the field's type when it is JSON
 /// (a component object), else as the string itself (a string, a string enum).
 const FORM_PARTS: &str = r#"

@@ -6,8 +6,11 @@
 //! against the document: both verdicts stay Prism's, and the client must read what Prism
 //! found valid.
 
-use super::harness::{Prism, Proxy};
-use super::{Args, Attempt, Call, Decoded, Source, attempt, client};
+use crate::calls::{Args, Call};
+use crate::compose::Source;
+use crate::harness::{Prism, Proxy};
+use crate::judge::{Attempt, Decoded, attempt};
+use crate::run::client;
 use crate::support::sampler::{Sampler, UnionCheck};
 use serde_json::Value;
 use std::path::Path;
