@@ -9,9 +9,8 @@
 //! lock, so a stale or hand-edited document fails the build instead of silently generating a
 //! different client.
 
-use sha2::{Digest, Sha256};
 use spotnana_codegen::crate_files::{ApiModule, Gate, api_table, apis_rs};
-use spotnana_codegen::manifest::{Lock, Manifest};
+use spotnana_codegen::manifest::{Lock, Manifest, PinError};
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -112,9 +111,9 @@ fn run() -> Result<(), String> {
         let feature = format!("CARGO_FEATURE_{}", api.module.to_uppercase().replace('-', "_"));
         if std::env::var_os(&feature).is_none() {
             let doc_path = docs_dir.join(api.cache_file());
-            if let (Ok(bytes), Some(locked)) = (std::fs::read(&doc_path), lock.get(&api.module)) {
+            if let Ok(bytes) = std::fs::read(&doc_path) {
                 println!("cargo::rerun-if-changed={}", doc_path.display());
-                if hex::encode(Sha256::digest(&bytes)) == locked.sha256
+                if lock.verify(&api.module, &bytes).is_ok()
                     && let Ok(doc) = spotnana_codegen::parse::parse_document(&api.module, &bytes)
                 {
                     pii.add_document(&doc);
@@ -125,22 +124,18 @@ fn run() -> Result<(), String> {
         let doc_path = docs_dir.join(api.cache_file());
         let bytes = read_document(&doc_path, &api.module, fetch_hint)?;
         println!("cargo::rerun-if-changed={}", doc_path.display());
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        let locked = lock.get(&api.module).ok_or_else(|| {
-            format!(
+        let sha256 = lock.verify(&api.module, &bytes).map_err(|e| match e {
+            PinError::NotPinned => format!(
                 "the `{}` API is not in {}: {fetch_hint}",
                 api.module,
                 lock_path.display()
-            )
-        })?;
-        if locked.sha256 != sha256 {
-            return Err(format!(
-                "{} (sha256 {sha256}) does not match {} (sha256 {}): {fetch_hint}",
+            ),
+            PinError::Differs { actual, pinned } => format!(
+                "{} (sha256 {actual}) does not match {} (sha256 {pinned}): {fetch_hint}",
                 doc_path.display(),
-                lock_path.display(),
-                locked.sha256
-            ));
-        }
+                lock_path.display()
+            ),
+        })?;
         let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes).map_err(|e| e.to_string())?;
         pii.add_document(&doc);
         operations.extend(spotnana_codegen::runtime_tables::operations(&api.module, &doc));

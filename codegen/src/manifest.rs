@@ -123,11 +123,66 @@ impl Lock {
     pub fn get(&self, module: &str) -> Option<&LockedApi> {
         self.api.iter().find(|a| a.module == module)
     }
+
+    /// Checks `bytes`, the document of `module`, against its pin; returns its SHA-256. The
+    /// one place a document is held against the lock: the build script, `pull --frozen`,
+    /// `check`, `diff` and `package` all call it.
+    pub fn verify(&self, module: &str, bytes: &[u8]) -> Result<String, PinError> {
+        let actual = sha256_hex(bytes);
+        match self.get(module) {
+            None => Err(PinError::NotPinned),
+            Some(locked) if locked.sha256 != actual => Err(PinError::Differs {
+                actual,
+                pinned: locked.sha256.clone(),
+            }),
+            Some(_) => Ok(actual),
+        }
+    }
+}
+
+/// SHA-256 of a document in lowercase hex, as the lock records it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))
+}
+
+/// Why a document does not match the lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    /// The lock has no entry for the API.
+    NotPinned,
+    /// The document is not the one pinned.
+    Differs { actual: String, pinned: String },
+}
+
+impl std::fmt::Display for PinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinError::NotPinned => f.write_str("not pinned in the lock"),
+            PinError::Differs { actual, pinned } => write!(f, "has sha256 {actual}, the lock pins {pinned}"),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_is_held_against_its_pin() {
+        let lock = Lock {
+            changelog_cursor: None,
+            api: vec![LockedApi {
+                module: "auth".into(),
+                url: "https://developer.spotnana.com/openapi/auth.json".into(),
+                sha256: sha256_hex(b"{}"),
+                size: 2,
+                pulled_at: "2026-12-01".into(),
+            }],
+        };
+        assert_eq!(lock.verify("auth", b"{}"), Ok(sha256_hex(b"{}")));
+        assert!(matches!(lock.verify("auth", b"{ }"), Err(PinError::Differs { .. })));
+        assert_eq!(lock.verify("air", b"{}"), Err(PinError::NotPinned));
+    }
 
     fn manifest(modules: &[&str]) -> Manifest {
         Manifest {

@@ -3,8 +3,7 @@
 
 use crate::Findings;
 use crate::paths::Spec;
-use sha2::{Digest, Sha256};
-use spotnana_codegen::manifest::{Lock, Manifest};
+use spotnana_codegen::manifest::{Lock, Manifest, PinError};
 
 pub fn run(spec: &Spec) -> anyhow::Result<()> {
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
@@ -12,23 +11,15 @@ pub fn run(spec: &Spec) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     for api in &manifest.api {
         let path = spec.cache_dir().join(api.cache_file());
-        let Some(locked) = lock.get(&api.module) else {
-            problems.push(format!("{}: not pinned in {}", api.module, spec.lock().display()));
-            continue;
-        };
         match std::fs::read(&path) {
             Err(e) => problems.push(format!("{}: {} is missing ({e})", api.module, path.display())),
-            Ok(bytes) => {
-                let sha = hex::encode(Sha256::digest(&bytes));
-                if sha != locked.sha256 {
-                    problems.push(format!(
-                        "{}: {} has sha256 {sha}, the lock pins {} (altered by hand?)",
-                        api.module,
-                        path.display(),
-                        locked.sha256
-                    ));
+            Ok(bytes) => match lock.verify(&api.module, &bytes) {
+                Ok(_) => {}
+                Err(PinError::NotPinned) => {
+                    problems.push(format!("{}: not pinned in {}", api.module, spec.lock().display()))
                 }
-            }
+                Err(e) => problems.push(format!("{}: {} {e} (altered by hand?)", api.module, path.display())),
+            },
         }
     }
     // The crate's features must follow the manifest (cargo cannot derive them from it).

@@ -6,8 +6,7 @@
 use crate::fetch::Portal;
 use crate::paths::Spec;
 use anyhow::{Context, bail};
-use sha2::{Digest, Sha256};
-use spotnana_codegen::manifest::{Api, Lock, LockedApi, Manifest};
+use spotnana_codegen::manifest::{Api, Lock, LockedApi, Manifest, PinError, sha256_hex};
 use std::io::IsTerminal;
 
 pub const DEFAULT_PORTAL: &str = "https://developer.spotnana.com";
@@ -69,19 +68,17 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let pulled = download_all(&manifest, &args.portal.portal())?;
     if args.frozen {
         for p in &pulled {
-            match lock.get(&p.api.module) {
-                Some(l) if l.sha256 == p.sha256 => {}
-                Some(l) => bail!(
-                    "{}: {} has sha256 {}, the lock pins {}: run `cargo xtask pull` without --frozen to update",
-                    p.api.module,
-                    p.url,
-                    p.sha256,
-                    l.sha256
-                ),
-                None => bail!(
+            match lock.verify(&p.api.module, &p.bytes) {
+                Ok(_) => {}
+                Err(PinError::NotPinned) => bail!(
                     "{}: not in {}: run `cargo xtask pull` without --frozen",
                     p.api.module,
                     spec.lock().display()
+                ),
+                Err(e) => bail!(
+                    "{}: {} {e}: run `cargo xtask pull` without --frozen to update",
+                    p.api.module,
+                    p.url
                 ),
             }
         }
@@ -161,7 +158,7 @@ pub fn download_all<'a>(manifest: &'a Manifest, portal: &Portal) -> anyhow::Resu
             .with_context(|| format!("{}: fetching {url}", api.module))?;
         spotnana_codegen::parse::parse_document(&api.module, &bytes)
             .with_context(|| format!("{}: {url} ({} bytes)", api.module, bytes.len()))?;
-        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let sha256 = sha256_hex(&bytes);
         if let Some(bar) = &progress {
             bar.println(format!(
                 "{}: {} bytes, sha256 {}",

@@ -19,7 +19,7 @@ fn spec_with_auth(dir: &Path, release: &Path) {
     std::fs::write(dir.join("cache/auth.json"), &bytes).unwrap();
     let mut lock = spotnana_codegen::manifest::Lock::load(&root.join("spec/lock.toml")).unwrap();
     let auth = lock.api.iter_mut().find(|a| a.module == "auth").unwrap();
-    auth.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    auth.sha256 = spotnana_codegen::manifest::sha256_hex(&bytes);
     auth.size = bytes.len() as u64;
     std::fs::write(dir.join("lock.toml"), lock.to_toml()).unwrap();
 }

@@ -98,11 +98,11 @@
 //! is by `$ref` name, else by position among inline members. Rust names of inline schemas
 //! and request/response body types are typify's and progenitor's conventions as far as the
 //! differ knows them, not read back from generated code; a type several APIs share lives in
-//! the crate's `common` module and is named here by the API's module. A struct built with a struct
-//! literal breaks on any new field; the policy assumes builders or `Default`, as the crate
-//! documents.
+//! the crate's `common` module and is named here by the API's module. A new optional property
+//! breaks no Rust caller: generated structs are `#[non_exhaustive]` and built with
+//! `new(required…)`, so no caller can write a struct literal.
 
-mod model;
+pub(crate) mod model;
 mod operations;
 mod reach;
 mod render;
@@ -116,8 +116,7 @@ use crate::paths::Spec;
 use anyhow::{Context, bail};
 use model::{ApiDiff, Direction, Facts};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use spotnana_codegen::manifest::{Lock, Manifest};
+use spotnana_codegen::manifest::{Lock, Manifest, PinError, sha256_hex};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -183,7 +182,7 @@ impl Loaded {
         Ok(Self {
             module: module.to_string(),
             value,
-            sha256: hex::encode(Sha256::digest(bytes)),
+            sha256: sha256_hex(bytes),
             bytes: bytes.to_vec(),
         })
     }
@@ -253,18 +252,15 @@ pub fn load(spec: &Spec, manifest: &Manifest, base: &str, portal: Portal) -> any
             Some(lock) => {
                 let bytes = spec.read_cached(api)?;
                 let path = spec.cache_dir().join(api.cache_file());
-                let loaded = Loaded::parse(&api.module, &path.display().to_string(), &bytes)?;
-                match lock.get(&api.module) {
-                    Some(l) if l.sha256 == loaded.sha256 => Ok(loaded),
-                    Some(l) => bail!(
-                        "{}: {} has sha256 {}, {} pins {}: run `cargo xtask pull --frozen`",
+                match lock.verify(&api.module, &bytes) {
+                    Ok(_) => Loaded::parse(&api.module, &path.display().to_string(), &bytes),
+                    Err(PinError::NotPinned) => bail!("{}: not pinned in {}", api.module, spec.lock().display()),
+                    Err(e) => bail!(
+                        "{}: {} {e} ({}): run `cargo xtask pull --frozen`",
                         api.module,
                         path.display(),
-                        loaded.sha256,
-                        spec.lock().display(),
-                        l.sha256
+                        spec.lock().display()
                     ),
-                    None => bail!("{}: not pinned in {}", api.module, spec.lock().display()),
                 }
             }
             None => {
