@@ -16,9 +16,9 @@ pub fn plain_progenitor(document: &str, bytes: &[u8]) -> Result<String, crate::E
     let mut doc = crate::parse::parse_document(document, bytes)?;
     crate::transform::apply_all(&mut doc);
     multipart_as_octet_stream(&mut doc);
-    let spec = crate::to_openapi(document, &doc)?;
+    let spec = crate::generator::to_openapi(document, &doc)?;
     let settings = progenitor::GenerationSettings::default();
-    let (tokens, _) = crate::run_progenitor(document, &settings, &spec)?;
+    let (tokens, _) = crate::generator::run_progenitor(document, &settings, &spec)?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| crate::Error::Syntax {
         document: document.into(),
         reason: e.to_string(),

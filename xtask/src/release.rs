@@ -15,7 +15,7 @@
 //! For 0.y.z an addition is a patch: Cargo treats 0.y → 0.(y+1) as breaking, so a minor bump
 //! would keep every user on the old release.
 
-use crate::diff::{Finding, Kind, Report, Verdict};
+use crate::diff::model::{Finding, Kind, Report, Verdict};
 use anyhow::Context;
 use semver::Version;
 use std::fmt::Write as _;

@@ -255,7 +255,7 @@ fn doc_comment(id: &str, op: &MultipartOperation, form_type: &proc_macro2::Ident
 
 #[cfg(test)]
 mod tests {
-    use crate::squash;
+    use crate::passes::squash;
     use serde_json::json;
 
     /// A 3.1 document with one multipart operation: a file, a component sent as JSON (its

@@ -53,7 +53,7 @@ pub fn answer_bodyless_statuses(file: &mut syn::File, plan: &BodylessPlan) -> An
     let mut done = Vec::new();
     let mut failed = Vec::new();
     let mut seen = Vec::new();
-    for f in crate::client_methods_mut(file) {
+    for f in crate::passes::client_methods_mut(file) {
         let name = f.sig.ident.to_string();
         let Some(statuses) = plan.get(&name) else { continue };
         seen.push(name.clone());

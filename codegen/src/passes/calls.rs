@@ -14,9 +14,9 @@
 //!
 //! `call` also gives the hooks a per-call context (clock, retry safety, typed failures). The
 //! method's docs gain a line saying whether the runtime may send it again after an unknown
-//! outcome, and why (see [`crate::runtime_tables::retry_safety`]).
+//! outcome, and why (see [`crate::emit::runtime_tables::retry_safety`]).
 
-use crate::runtime_tables::Operation;
+use crate::emit::runtime_tables::Operation;
 use std::collections::BTreeMap;
 use syn::{GenericArgument, PathArguments, ReturnType, Type};
 
@@ -30,7 +30,7 @@ pub fn run_methods_as_calls(
     operations: &BTreeMap<String, &Operation>,
 ) -> Result<Vec<(String, String)>, String> {
     let mut wrapped = Vec::new();
-    for method in crate::client_methods_mut(file) {
+    for method in crate::passes::client_methods_mut(file) {
         if method.sig.asyncness.is_none() {
             continue; // `new`, `baseurl`, …
         }
@@ -44,7 +44,7 @@ pub fn run_methods_as_calls(
         });
         method.sig.output = syn::parse_quote!(-> Result<#ok, crate::Error>);
         let (safe, why) = match operations.get(&name) {
-            Some(op) => crate::runtime_tables::retry_safety(&op.method, &op.operation_id),
+            Some(op) => crate::emit::runtime_tables::retry_safety(&op.method, &op.operation_id),
             None => (false, "not an operation of the document".into()),
         };
         let line = if safe {

@@ -2,7 +2,7 @@
 //!
 //! serde's derive expands every struct's `Deserialize` to a field enum with its own visitor,
 //! a map visitor with one slot per field and a sequence visitor JSON never calls; with the
-//! flattened unknown properties ([`crate::lossless`]) it also buffers every nested object.
+//! flattened unknown properties ([`crate::passes::lossless`]) it also buffers every nested object.
 //! Over ~1,500 structs, type- and borrow-checking that expansion is most of the client's
 //! build time. This pass replaces it with one short impl per type over the runtime's reader
 //! (`crate::json` in the `spotnana` crate):
@@ -10,7 +10,7 @@
 //! - a struct reads a JSON object and takes each property out by its wire name
 //!   (`required`, `optional`, `or_else` for `#[serde(default)]`); what is left becomes its
 //!   unknown properties. Serialization stays derived.
-//! - a string enum opened by [`crate::open_enums`] reads through its `FromStr` and writes
+//! - a string enum opened by [`crate::passes::open_enums`] reads through its `FromStr` and writes
 //!   its `as_str`; both serde derives go, and with them the `#[serde]` attributes of its
 //!   variants (nothing reads them any more).
 //!
@@ -34,7 +34,7 @@ pub struct Compacted {
 }
 
 /// Rewrites `file` (recursing into modules). `open_enums` names the string enums
-/// [`crate::open_enums`] opened.
+/// [`crate::passes::open_enums`] opened.
 pub fn compact_serde(file: &mut syn::File, open_enums: &[String]) -> Compacted {
     let mut out = Compacted::default();
     rewrite_items(&mut file.items, open_enums, &mut out);
@@ -50,12 +50,12 @@ fn rewrite_items(items: &mut Vec<Item>, open_enums: &[String], out: &mut Compact
                     rewrite_items(inner, open_enums, out);
                 }
             }
-            Item::Struct(s) if crate::serde_attrs::derives(&s.attrs, "Deserialize") => {
+            Item::Struct(s) if crate::passes::serde_attrs::derives(&s.attrs, "Deserialize") => {
                 let name = s.ident.to_string();
                 match struct_impl(s) {
                     Ok(tokens) => {
-                        crate::serde_attrs::remove_derives(&mut s.attrs, &["Deserialize"]);
-                        if !crate::serde_attrs::derives(&s.attrs, "Serialize") {
+                        crate::passes::serde_attrs::remove_derives(&mut s.attrs, &["Deserialize"]);
+                        if !crate::passes::serde_attrs::derives(&s.attrs, "Serialize") {
                             // No serde derive left to read the field attributes.
                             s.fields
                                 .iter_mut()
@@ -69,13 +69,13 @@ fn rewrite_items(items: &mut Vec<Item>, open_enums: &[String], out: &mut Compact
             }
             Item::Enum(e)
                 if open_enums.contains(&e.ident.to_string())
-                    && crate::serde_attrs::derives(&e.attrs, "Deserialize") =>
+                    && crate::passes::serde_attrs::derives(&e.attrs, "Deserialize") =>
             {
                 if let Err(why) = plain_string_enum(e) {
                     out.derived.push((e.ident.to_string(), why));
                     continue;
                 }
-                crate::serde_attrs::remove_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
+                crate::passes::serde_attrs::remove_derives(&mut e.attrs, &["Deserialize", "Serialize"]);
                 e.attrs.retain(|a| !a.path().is_ident("serde"));
                 for variant in e.variants.iter_mut() {
                     variant.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -129,7 +129,7 @@ pub(crate) fn field_inits(named: &syn::FieldsNamed) -> Result<TokenStream, Strin
         let ident = field.ident.as_ref().ok_or("a field without a name")?;
         let mut default: Option<TokenStream> = None;
         let mut flatten = false;
-        for arg in crate::serde_attrs::args(&field.attrs) {
+        for arg in crate::passes::serde_attrs::args(&field.attrs) {
             match arg.name.as_str() {
                 "rename" if arg.string().is_none() => return Err(format!("field {ident}: rename(…)")),
                 "rename" | "skip_serializing_if" => {}
@@ -154,7 +154,7 @@ pub(crate) fn field_inits(named: &syn::FieldsNamed) -> Result<TokenStream, Strin
             rest = Some(quote!(#ident: o.rest()));
             continue;
         }
-        let wire = crate::serde_attrs::wire_name(&field.attrs, Some(ident));
+        let wire = crate::passes::serde_attrs::wire_name(&field.attrs, Some(ident));
         known.push(match default {
             Some(default) => quote!(#ident: o.or_else(#wire, #default)?),
             None if is_option(&field.ty) => quote!(#ident: o.optional(#wire)?),
@@ -194,7 +194,7 @@ fn plain_string_enum(e: &syn::ItemEnum) -> Result<(), String> {
         return Err("container serde attributes".into());
     }
     for variant in &e.variants {
-        for arg in crate::serde_attrs::args(&variant.attrs) {
+        for arg in crate::passes::serde_attrs::args(&variant.attrs) {
             match arg.name.as_str() {
                 "rename" if arg.string().is_some() => {}
                 "untagged" => {}

@@ -1,7 +1,7 @@
 //! Responses decoded on a stack of their own.
 //!
 //! progenitor decodes a response body with `ResponseValue::from_response`, on the caller's
-//! stack. The structs of this client flatten their unknown properties (see [`crate::lossless`]),
+//! stack. The structs of this client flatten their unknown properties (see [`crate::passes::lossless`]),
 //! which makes serde buffer every nested object and take several times the stack per level:
 //! a deeply nested response could overflow a 2 MiB thread. This pass points every such call
 //! at the runtime's `crate::decode::from_response`, the same function with the decoding run

@@ -155,7 +155,7 @@ fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<Strin
                 }
                 if let (Some(fields), Fields::Named(named)) = (plan.fields.get(&name), &mut s.fields) {
                     for field in named.named.iter_mut() {
-                        let json = crate::serde_attrs::wire_name(&field.attrs, field.ident.as_ref());
+                        let json = crate::passes::serde_attrs::wire_name(&field.attrs, field.ident.as_ref());
                         if let Some((pointer, note)) = fields.get(&json) {
                             field.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
                             marked.push(pointer.clone());
@@ -171,7 +171,7 @@ fn mark_items(items: &mut [Item], plan: &DeprecationPlan, marked: &mut Vec<Strin
                 }
                 if let Some(values) = plan.variants.get(&name) {
                     for variant in e.variants.iter_mut() {
-                        let wire = crate::serde_attrs::wire_name(&variant.attrs, Some(&variant.ident));
+                        let wire = crate::passes::serde_attrs::wire_name(&variant.attrs, Some(&variant.ident));
                         if let Some((pointer, note)) = values.get(&wire) {
                             variant.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
                             marked.push(pointer.clone());

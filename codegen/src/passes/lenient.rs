@@ -27,7 +27,7 @@ fn rewrite_items(items: &mut [Item], done: &mut Vec<String>) {
     let variants: Vec<String> = items
         .iter()
         .filter_map(|item| match item {
-            Item::Enum(e) if crate::serde_attrs::has(&e.attrs, "untagged") => Some(e),
+            Item::Enum(e) if crate::passes::serde_attrs::has(&e.attrs, "untagged") => Some(e),
             _ => None,
         })
         .flat_map(|e| e.variants.iter())

@@ -124,18 +124,20 @@ fn ident(name: &str) -> syn::Ident {
 
 /// A struct or enum that serde reads and writes field by field (no container conversion).
 fn is_data_type(attrs: &[syn::Attribute]) -> bool {
-    let serde_derived =
-        crate::serde_attrs::derives(attrs, "Serialize") || crate::serde_attrs::derives(attrs, "Deserialize");
-    let converted = crate::serde_attrs::args(attrs)
+    let serde_derived = crate::passes::serde_attrs::derives(attrs, "Serialize")
+        || crate::passes::serde_attrs::derives(attrs, "Deserialize");
+    let converted = crate::passes::serde_attrs::args(attrs)
         .iter()
         .any(|a| matches!(a.name.as_str(), "transparent" | "from" | "try_from" | "into"));
     serde_derived && !converted
 }
 
 fn flattens(fields: &Fields) -> bool {
-    fields
-        .iter()
-        .any(|f| crate::serde_attrs::args(&f.attrs).iter().any(|a| a.name == "flatten"))
+    fields.iter().any(|f| {
+        crate::passes::serde_attrs::args(&f.attrs)
+            .iter()
+            .any(|a| a.name == "flatten")
+    })
 }
 
 /// Adds the field to named fields; returns its name.

@@ -16,7 +16,7 @@
 //! A new *required* property changes `new`'s signature, as it should: it is a breaking
 //! change on the wire too.
 
-use crate::serde_attrs::derives;
+use crate::passes::serde_attrs::derives;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Fields, Item, ItemStruct, Type};
@@ -89,7 +89,7 @@ enum Start {
 }
 
 fn start(field: &syn::Field) -> Start {
-    let args = crate::serde_attrs::args(&field.attrs);
+    let args = crate::passes::serde_attrs::args(&field.attrs);
     // A flattened map (unknown properties, typify's `extra`) starts empty.
     if args.iter().any(|a| a.name == "flatten") {
         return Start::Default;

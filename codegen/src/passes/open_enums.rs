@@ -41,7 +41,12 @@ fn rewrite_items(items: &mut Vec<Item>, names: &mut Vec<String>) {
                 let values: Vec<(syn::Ident, String)> = e
                     .variants
                     .iter()
-                    .map(|v| (v.ident.clone(), crate::serde_attrs::wire_name(&v.attrs, Some(&v.ident))))
+                    .map(|v| {
+                        (
+                            v.ident.clone(),
+                            crate::passes::serde_attrs::wire_name(&v.attrs, Some(&v.ident)),
+                        )
+                    })
                     .collect();
                 let catch_all = catch_all_name(e);
                 open_enum(e, &catch_all);

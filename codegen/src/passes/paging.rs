@@ -325,7 +325,7 @@ fn response_items(doc: &Value, op: &Value) -> Result<(String, String, Option<Str
 /// is in the body and the operation has optional parameters, `<method>_items_with`); returns
 /// the operations paged, or why one could not be.
 pub fn page_paged_operations(file: &mut syn::File, plan: &PagingPlan) -> Result<Vec<String>, String> {
-    let methods: BTreeMap<String, syn::ImplItemFn> = crate::client_methods_mut(file)
+    let methods: BTreeMap<String, syn::ImplItemFn> = crate::passes::client_methods_mut(file)
         .map(|f| (f.sig.ident.to_string(), f.clone()))
         .collect();
     let mut added = Vec::new();

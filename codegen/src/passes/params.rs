@@ -25,10 +25,10 @@ pub fn gather_optional_parameters(file: &mut syn::File) -> Result<Vec<(String, u
     let mut items: Vec<syn::Item> = Vec::new();
     let mut shorts: Vec<syn::ImplItemFn> = Vec::new();
     let mut done = Vec::new();
-    let taken: Vec<String> = crate::client_methods_mut(file)
+    let taken: Vec<String> = crate::passes::client_methods_mut(file)
         .map(|f| f.sig.ident.to_string())
         .collect();
-    for method in crate::client_methods_mut(file) {
+    for method in crate::passes::client_methods_mut(file) {
         if method.sig.asyncness.is_none() {
             continue;
         }
@@ -284,7 +284,7 @@ fn argument_doc(doc: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::squash;
+    use crate::passes::squash;
 
     #[test]
     fn optional_arguments_move_into_a_struct_and_the_short_method_sets_none() {

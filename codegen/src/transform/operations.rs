@@ -106,7 +106,7 @@ fn body_of(response: &Value) -> Body {
 /// progenitor returns one type per class and asserts (`response_types.len() <= 1`) otherwise.
 /// Within a class that mixes bodies and no body, the body-less statuses are removed from the
 /// document given to progenitor and listed on the operation under [`BODYLESS`] (status →
-/// class); [`crate::bodyless::answer_bodyless_statuses`] then gives them back to the
+/// class); [`crate::passes::bodyless::answer_bodyless_statuses`] then gives them back to the
 /// generated method, which returns `Option<T>` for that class (`None` for the body-less
 /// status) instead of failing to parse an empty body as JSON or leaving the status
 /// undocumented. Several different JSON schemas in one class are merged into one `oneOf`
@@ -218,7 +218,7 @@ fn resolve_response(doc: &Value, response: &Value) -> Value {
 }
 
 /// A `multipart/form-data` operation, which progenitor cannot generate: taken out of the
-/// document given to progenitor and emitted by [`crate::multipart`] instead.
+/// document given to progenitor and emitted by [`crate::emit::multipart`] instead.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultipartOperation {
     pub operation: Map<String, Value>,

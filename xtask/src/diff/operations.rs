@@ -2,10 +2,10 @@
 //! request body, responses, security and deprecation; and the shared components they use.
 
 use super::model::{Direction, Facts, Kind};
-use super::reach::{Op, escape, normalize_path, operations};
+use super::reach::{Op, normalize_path, operations};
 use super::{At, Differ, union_keys};
 use serde_json::Value;
-use spotnana_codegen::walk::METHODS;
+use spotnana_codegen::walk::{METHODS, escape};
 use spotnana_codegen::{method_name, sanitize_type_name};
 use std::collections::BTreeMap;
 

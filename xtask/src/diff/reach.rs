@@ -3,7 +3,7 @@
 
 use super::model::Direction;
 use serde_json::Value;
-use spotnana_codegen::walk::METHODS;
+use spotnana_codegen::walk::{METHODS, escape};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One operation of a document.
@@ -26,11 +26,6 @@ impl Op<'_> {
     pub fn operation_id(&self) -> Option<&str> {
         self.op.get("operationId").and_then(Value::as_str)
     }
-}
-
-/// A JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// `/v2/users/{userId}` → `/v2/users/{}`.

@@ -2,10 +2,11 @@
 //! way (parameter, body, or nested inline schema).
 
 use super::model::{Direction, Facts, Kind};
-use super::reach::{escape, schema_ref_name};
+use super::reach::schema_ref_name;
 use super::{At, Differ, union_keys};
 use serde_json::{Map, Value};
 use spotnana_codegen::sanitize_type_name;
+use spotnana_codegen::walk::escape;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Old component name → new name, for components that disappeared while a component with an

@@ -16,7 +16,7 @@
 //!
 //! The struct is `#[non_exhaustive]` with `new(required parts…)` and `with_<part>` setters
 //! for the optional ones, so a part added in a later release does not break callers (the
-//! same promise [`crate::additive`] makes for the data types). Its private `into_form` builds
+//! same promise [`crate::passes::non_exhaustive`] makes for the data types). Its private `into_form` builds
 //! the reqwest form through `crate::multipart` of the client crate; a part that does not
 //! serialize is an error the method returns as `Error::InvalidRequest`, never a panic.
 

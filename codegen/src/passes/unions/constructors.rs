@@ -90,7 +90,7 @@ fn fill(items: &mut [Item], wanted: &BTreeMap<String, BTreeSet<(String, String)>
                 };
                 let Fields::Named(named) = &s.fields else { continue };
                 let field = named.named.iter().find(|f| {
-                    crate::serde_attrs::wire_name(&f.attrs, f.ident.as_ref()) == *property
+                    crate::passes::serde_attrs::wire_name(&f.attrs, f.ident.as_ref()) == *property
                         && matches!(&f.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
                 });
                 if let Some(ident) = field.and_then(|f| f.ident.clone()) {

@@ -8,7 +8,7 @@ use quote::quote;
 use syn::{Fields, ItemEnum};
 
 pub(super) fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, String> {
-    if !crate::serde_attrs::has(&e.attrs, "untagged") {
+    if !crate::passes::serde_attrs::has(&e.attrs, "untagged") {
         return Err("typify did not make it an untagged enum".into());
     }
     if e.variants.len() != union.variants {
@@ -21,7 +21,7 @@ pub(super) fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, St
     if e.variants.iter().any(|v| v.ident == "Unrecognized") {
         return Err("a variant is already named Unrecognized".into());
     }
-    let derives = crate::serde_attrs::derive_names(&e.attrs);
+    let derives = crate::passes::serde_attrs::derive_names(&e.attrs);
     if !derives.iter().any(|d| d == "Deserialize") {
         return Err("enum does not derive Deserialize".into());
     }
@@ -102,7 +102,7 @@ pub(super) fn rewrite(e: &mut ItemEnum, union: &Union) -> Result<TokenStream, St
     } else {
         &["Deserialize"]
     };
-    crate::serde_attrs::remove_derives(&mut e.attrs, hand_built);
+    crate::passes::serde_attrs::remove_derives(&mut e.attrs, hand_built);
     if serialize.is_some() {
         // No serde derive is left to read `#[serde(untagged)]`.
         e.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -182,7 +182,8 @@ fn variant_from_value(name: &syn::Ident, v: &syn::Variant) -> Result<TokenStream
         }
         Fields::Named(f) => {
             // Read by property name like the generated structs (see `compact_serde`).
-            let inits = crate::compact_serde::field_inits(f).map_err(|why| format!("variant {ident}: {why}"))?;
+            let inits =
+                crate::passes::compact_serde::field_inits(f).map_err(|why| format!("variant {ident}: {why}"))?;
             let label = format!("{name}::{ident}");
             Ok(quote! {
                 crate::json::Object::read(value, #label, |o| ::std::result::Result::Ok(Self::#ident { #inits }))

@@ -266,8 +266,8 @@ pub fn untagged_enums_left(file: &syn::File) -> Vec<String> {
                     }
                 }
                 Item::Enum(e)
-                    if crate::serde_attrs::has(&e.attrs, "untagged")
-                        && crate::serde_attrs::derives(&e.attrs, "Deserialize") =>
+                    if crate::passes::serde_attrs::has(&e.attrs, "untagged")
+                        && crate::passes::serde_attrs::derives(&e.attrs, "Deserialize") =>
                 {
                     out.push(e.ident.to_string());
                 }
@@ -388,7 +388,7 @@ mod tests {
         assert_eq!(names, ["Identity", "Item"], "skipped: {skipped:?}");
         assert!(skipped.is_empty(), "{skipped:?}");
         let code = prettyplease::unparse(&types);
-        let squashed = crate::squash(&code);
+        let squashed = crate::passes::squash(&code);
         assert!(squashed.contains("if tag == \"AIR_ITEM\" =>"), "{code}");
         // The tag the mapping gives each variant is what it writes.
         assert!(

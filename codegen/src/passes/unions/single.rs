@@ -95,10 +95,10 @@ fn as_enum(s: &syn::ItemStruct) -> Result<(syn::ItemEnum, syn::Ident, syn::Type)
     let Fields::Unnamed(fields) = &s.fields else {
         return Err("not a newtype".into());
     };
-    if fields.unnamed.len() != 1 || !crate::serde_attrs::has(&s.attrs, "transparent") {
+    if fields.unnamed.len() != 1 || !crate::passes::serde_attrs::has(&s.attrs, "transparent") {
         return Err("not a transparent newtype".into());
     }
-    if crate::serde_attrs::derives(&s.attrs, "Default") {
+    if crate::passes::serde_attrs::derives(&s.attrs, "Default") {
         return Err("derives Default, which an enum with a fallback cannot".into());
     }
     let ty = fields.unnamed[0].ty.clone();
