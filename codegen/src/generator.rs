@@ -16,7 +16,7 @@ pub(crate) struct Prepared {
     multipart: Vec<transform::MultipartOperation>,
     /// The operations as the runtime sees them, read before the fix-ups (which move the
     /// multipart ones out of `paths`).
-    runtime_operations: Vec<runtime_tables::Operation>,
+    runtime_operations: Vec<runtime_tables::OperationRow>,
     /// Components renamed by [`share::unify_renumbered_components`] (from → to).
     pub(crate) renamed: std::collections::BTreeMap<String, String>,
 }

@@ -19,6 +19,7 @@ mod generator;
 pub mod ledger;
 pub mod manifest;
 mod naming;
+mod operations;
 mod parallel;
 pub mod parse;
 mod passes;
@@ -28,7 +29,8 @@ mod transform;
 pub mod walk;
 
 pub use emit::{crate_files, runtime_tables};
-pub use naming::{method_name, operations, sanitize_type_name};
+pub use naming::{method_name, sanitize_type_name};
+pub use operations::{Operation, operations};
 pub use passes::feature_gates;
 pub use plain::plain_progenitor;
 pub use transform::{Changes, Report};
@@ -73,7 +75,7 @@ pub struct Generated {
     pub components: usize,
     /// Components taken from the `common` module instead of generated here.
     pub shared: usize,
-    /// String enums opened to unknown values (see [`open_enums`]).
+    /// String enums opened to unknown values (the `open_enums` pass).
     pub open_enums: usize,
     /// The types of the `common` module this API uses (re-exported in its `types`).
     pub common_used: Vec<String>,

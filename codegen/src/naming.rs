@@ -1,7 +1,5 @@
 //! The Rust names the generators give: a schema's type, an operation's method.
 
-use crate::walk;
-
 /// The Rust type name typify gives a schema named `name` (a component, or the name an
 /// inline schema is hoisted under).
 ///
@@ -32,22 +30,6 @@ pub fn sanitize_type_name(name: &str) -> String {
     let rust = named.unwrap_or_else(|| name.to_string());
     NAMES.with(|names| names.borrow_mut().insert(name.to_string(), rust.clone()));
     rust
-}
-
-/// The operations of a document: (method, path, operationId).
-pub fn operations(doc: &serde_json::Value) -> Vec<(String, String, Option<String>)> {
-    let mut out = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
-        for (path, item) in paths {
-            for method in walk::METHODS {
-                if let Some(op) = item.get(method) {
-                    let id = op.get("operationId").and_then(|v| v.as_str()).map(str::to_string);
-                    out.push((method.to_string(), path.clone(), id));
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The Rust method name progenitor gives an operationId.

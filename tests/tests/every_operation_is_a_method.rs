@@ -36,10 +36,13 @@ fn every_operation_id_has_its_method() {
         let generated = spotnana_codegen::generate(&api.module, &bytes).unwrap();
         let methods = client_methods(&generated.code);
         let mut names = BTreeSet::new();
-        for (method, path, id) in spotnana_codegen::operations(&doc) {
+        for operation in spotnana_codegen::operations(&doc) {
             total += 1;
-            let id = id.unwrap_or_else(|| panic!("{}: {method} {path} has no operationId", api.module));
-            let name = spotnana_codegen::method_name(&id);
+            let (method, path) = (operation.method, operation.path);
+            let id = operation
+                .operation_id()
+                .unwrap_or_else(|| panic!("{}: {method} {path} has no operationId", api.module));
+            let name = spotnana_codegen::method_name(id);
             names.insert(name.clone());
             if methods.contains(&name) {
                 found += 1;

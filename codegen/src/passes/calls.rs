@@ -16,7 +16,7 @@
 //! method's docs gain a line saying whether the runtime may send it again after an unknown
 //! outcome, and why (see [`crate::emit::runtime_tables::retry_safety`]).
 
-use crate::emit::runtime_tables::Operation;
+use crate::emit::runtime_tables::OperationRow;
 use std::collections::BTreeMap;
 use syn::{GenericArgument, PathArguments, ReturnType, Type};
 
@@ -27,7 +27,7 @@ use syn::{GenericArgument, PathArguments, ReturnType, Type};
 pub fn run_methods_as_calls(
     file: &mut syn::File,
     module: &str,
-    operations: &BTreeMap<String, &Operation>,
+    operations: &BTreeMap<String, &OperationRow>,
 ) -> Result<Vec<(String, String)>, String> {
     let mut wrapped = Vec::new();
     for method in crate::passes::client_methods_mut(file) {
@@ -100,8 +100,8 @@ fn generic_args<const N: usize>(ty: &Type, name: &str) -> Option<[Type; N]> {
 mod tests {
     use super::*;
 
-    fn op(method: &str, id: &str) -> Operation {
-        Operation {
+    fn op(method: &str, id: &str) -> OperationRow {
+        OperationRow {
             module: "air".into(),
             rust_name: crate::method_name(id),
             operation_id: id.into(),

@@ -57,12 +57,12 @@ pub fn plan(doc: &Value) -> DeprecationPlan {
             properties(&mut out, &rust, &pointer, schema, 0);
         }
     }
-    for (method, path, id) in crate::operations(doc) {
-        let Some(id) = id else { continue };
-        let op = &doc["paths"][&path][&method];
+    for operation in crate::operations(doc) {
+        let Some(id) = operation.operation_id() else { continue };
+        let op = operation.op;
         if deprecated(op) {
-            let pointer = format!("/paths/{}/{method}", walk::escape(&path));
-            out.methods.insert(crate::method_name(&id), (pointer, note(op)));
+            out.methods
+                .insert(crate::method_name(id), (operation.pointer(), note(op)));
         }
     }
     out

@@ -86,10 +86,9 @@ pub struct PagingPlan {
 /// Finds the paged operations of a fixed-up document.
 pub fn plan(doc: &Value) -> PagingPlan {
     let mut plan = PagingPlan::default();
-    for (method, path, id) in crate::operations(doc) {
-        let Some(id) = id else { continue };
-        let item = &doc["paths"][&path];
-        let op = &item[&method];
+    for operation in crate::operations(doc) {
+        let Some(id) = operation.operation_id() else { continue };
+        let (item, op) = (operation.path_item, operation.op);
         let Some(window) = window(doc, item, op) else { continue };
         let found = window.and_then(|window| {
             let (items, item_component, total) = response_items(doc, op)?;
@@ -104,9 +103,9 @@ pub fn plan(doc: &Value) -> PagingPlan {
         match found {
             Ok((window, items, item_component, total, next)) => {
                 plan.paged.insert(
-                    crate::method_name(&id),
+                    crate::method_name(id),
                     Paged {
-                        operation_id: id,
+                        operation_id: id.to_string(),
                         window,
                         items,
                         item_component,
@@ -115,7 +114,7 @@ pub fn plan(doc: &Value) -> PagingPlan {
                     },
                 );
             }
-            Err(why) => plan.not_paged.push((format!("/paths/{}/{method}", escape(&path)), why)),
+            Err(why) => plan.not_paged.push((operation.pointer(), why)),
         }
     }
     plan

@@ -56,10 +56,13 @@ pub(crate) async fn run_api(
     let dynamic = client(&proxy, true);
     let unions = UnionCheck::new(doc);
     let mut rows = Vec::new();
-    for (method, path, operation_id) in spotnana_codegen::operations(doc) {
-        let operation_id = operation_id.unwrap_or_else(|| panic!("{module}: {method} {path} has no operationId"));
-        let item = &doc["paths"][&path];
-        let op = &item[&method];
+    for operation in spotnana_codegen::operations(doc) {
+        let (method, path) = (operation.method.to_string(), operation.path.to_string());
+        let operation_id = operation
+            .operation_id()
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{module}: {method} {path} has no operationId"));
+        let (item, op) = (operation.path_item, operation.op);
         let rust = spotnana_codegen::method_name(&operation_id);
         // Prism's faker can take the process down (out of stack or heap on a recursive
         // schema): the operation runs once more on a fresh Prism, and a second crash is told

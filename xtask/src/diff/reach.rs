@@ -3,28 +3,25 @@
 
 use super::model::Direction;
 use serde_json::Value;
-use spotnana_codegen::walk::{METHODS, escape};
+use spotnana_codegen::Operation;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// One operation of a document.
+/// One operation of a document ([`spotnana_codegen::Operation`]) with what the diff matches
+/// it by.
 pub struct Op<'v> {
     /// Method and path with path-parameter names erased (`GET /v2/users/{}`): how operations
     /// are matched across documents.
     pub key: String,
     /// `GET /v2/users/{userId}`, as the document spells it.
     pub label: String,
-    pub method: &'static str,
-    pub path: &'v str,
-    pub path_item: &'v Value,
-    pub op: &'v Value,
+    pub operation: Operation<'v>,
 }
 
-impl Op<'_> {
-    pub fn pointer(&self) -> String {
-        format!("/paths/{}/{}", escape(self.path), self.method)
-    }
-    pub fn operation_id(&self) -> Option<&str> {
-        self.op.get("operationId").and_then(Value::as_str)
+/// An `Op` reads as its operation: `op.path`, `op.op`, `op.pointer()`, …
+impl<'v> std::ops::Deref for Op<'v> {
+    type Target = Operation<'v>;
+    fn deref(&self) -> &Operation<'v> {
+        &self.operation
     }
 }
 
@@ -51,26 +48,17 @@ pub fn normalize_path(path: &str) -> String {
 
 /// The operations of a document, in document order.
 pub fn operations(doc: &Value) -> Vec<Op<'_>> {
-    let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let upper = method.to_ascii_uppercase();
-                out.push(Op {
-                    key: format!("{upper} {}", normalize_path(path)),
-                    label: format!("{upper} {path}"),
-                    method,
-                    path,
-                    path_item: item,
-                    op,
-                });
+    spotnana_codegen::operations(doc)
+        .into_iter()
+        .map(|operation| {
+            let upper = operation.method.to_ascii_uppercase();
+            Op {
+                key: format!("{upper} {}", normalize_path(operation.path)),
+                label: format!("{upper} {}", operation.path),
+                operation,
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 pub fn schema_ref_name(reference: &str) -> Option<&str> {
