@@ -1,9 +1,8 @@
 #![doc = include_str!("../README.md")]
 //!
-//! # The APIs of this build
+//! # The APIs
 //!
 #![doc = include_str!(concat!(env!("OUT_DIR"), "/apis.md"))]
-
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With no API feature on, the runtime's hooks have no generated client to serve (the build
 // script sets the cfg).

@@ -58,7 +58,9 @@ pub fn operation(module: &str, rust_name: &str) -> Option<OperationMeta> {
         })
 }
 
-/// Number of operations the enabled APIs define.
+/// Number of operations in the runtime's table: those of the enabled APIs when the crate is
+/// built in its repository, those of every API in the published package (whose table does
+/// not depend on features).
 pub fn operation_count() -> usize {
     tables::OPERATIONS.len()
 }

@@ -4,7 +4,7 @@
 //! to a keyword), in a document of the project's own: what each fix-up and pass does to it,
 //! and the code it generates, are golden files (progenitor's `tests/output` discipline), so a
 //! change to the bridge shows in review. Compiling that code and round-tripping the
-//! document's examples through it is `package.rs`'s
+//! document's examples through it is `fixture_clients.rs`'s
 //! `the_constructs_document_compiles_and_round_trips_its_examples`.
 //!
 //! `UPDATE_GOLDEN=1 cargo test -p xtask --test constructs` rewrites the golden files.

@@ -130,8 +130,32 @@ struct TypesNamed<'a> {
 
 impl VisitMut for TypesNamed<'_> {
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        let known = self.known;
-        crate::share::collect_idents(ty.to_token_stream(), &|n| known.contains_key(n), &mut self.found);
+        let syn::Type::Path(syn::TypePath { qself: None, path, .. }) = ty else {
+            // References, tuples, slices, trait objects: the types inside them.
+            return syn::visit_mut::visit_type_mut(self, ty);
+        };
+        // A path from outside the crate (`::std::option::Option`, `std::…`, `serde_json::…`)
+        // names no type of `common`, even where a component shares its last name (`Option`).
+        let outside = path.leading_colon.is_some()
+            || path.segments.first().is_some_and(|s| {
+                ["std", "core", "alloc", "serde", "serde_json"].contains(&s.ident.to_string().as_str())
+            });
+        if !outside && let Some(last) = path.segments.last() {
+            let name = last.ident.to_string();
+            if self.known.contains_key(&name) {
+                self.found.insert(name);
+            }
+        }
+        // The type arguments may name some (`::std::vec::Vec<super::Traveler>`).
+        for segment in &mut path.segments {
+            if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                for arg in &mut args.args {
+                    if let syn::GenericArgument::Type(inner) = arg {
+                        self.visit_type_mut(inner);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -186,6 +210,31 @@ mod tests {
             r#"#[cfg(any(feature = "air", feature = "trip"))] pub(super) fn kind()"#,
             // What no API names is always there.
             "pub mod error { pub struct ConversionError; }",
+        ] {
+            assert!(compact.contains(expected), "{expected}\nin\n{gated}");
+        }
+    }
+
+    #[test]
+    fn a_path_from_outside_the_crate_names_no_shared_type_of_the_same_name() {
+        let set = GeneratedSet {
+            common: r#"
+                pub struct Option { pub x: String }
+                pub struct Seat { pub row: ::std::option::Option<super::Row> }
+                pub struct Row { pub n: i64 }
+                impl Seat { pub fn row(&self) -> ::std::option::Option<&Row> { self.row.as_ref() } }
+            "#
+            .into(),
+            common_types: 3,
+            common_report: Report::default(),
+            apis: vec![api("air", &["Seat", "Row"]), api("trip", &["Option", "Row"])],
+        };
+        let gated = gate_common_by_feature(&set).unwrap();
+        let compact: String = gated.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            r#"#[cfg(any(feature = "air"))] pub struct Seat"#,
+            r#"#[cfg(any(feature = "air"))] impl Seat"#,
+            r#"#[cfg(any(feature = "trip"))] pub struct Option"#,
         ] {
             assert!(compact.contains(expected), "{expected}\nin\n{gated}");
         }

@@ -193,7 +193,7 @@ fn types(names: &[String], note: &str) -> Changes {
 pub(crate) fn apply(
     document: &str,
     mut file: syn::File,
-    operations: &[runtime_tables::Operation],
+    operations: &[runtime_tables::OperationRow],
     paging: &paging::PagingPlan,
     bodyless: &bodyless::BodylessPlan,
     unions: &unions::UnionPlan,
@@ -232,14 +232,14 @@ pub(crate) fn apply(
         reason,
     })?;
     let opened = open_enums::open_string_enums(&mut file);
-    // Before `additive`: `new` starts the added field empty.
+    // Before `non_exhaustive`: `new` starts the added field empty.
     let kept = lossless::keep_unknown_properties(&mut file).map_err(|reason| Error::Pass {
         document: document.into(),
         reason,
     })?;
     let constructed = non_exhaustive::non_exhaustive_structs(&mut file);
     let (dispatched, mut untagged) = unions::dispatch_unions(&mut file, unions);
-    // After `additive`, which writes the `new` it changes.
+    // After `non_exhaustive`, which writes the `new` it changes.
     let tags_filled = unions::fill_tags_in_constructors(&mut file, unions, &dispatched);
     // After the passes that add items: it allows `deprecated` on every item.
     let marked = deprecations::mark_deprecated(&mut file, deprecated);

@@ -1,7 +1,7 @@
 //! Constructors of discriminated variants that fill the tag themselves.
 //!
 //! A member of a union chosen by its discriminator carries the tag as a required property,
-//! so its `new` (see `additive`) asks the caller for it: a free string a typo turns into a
+//! so its `new` (see `non_exhaustive`) asks the caller for it: a free string a typo turns into a
 //! body the server misroutes. Where the unions generated in the member's own module map
 //! exactly one tag to it, `new` no longer takes it and sets it from the mapping; the field
 //! stays public. (A union of another module may map the member differently; when every
