@@ -282,7 +282,8 @@ fn types_module(file: &mut syn::File) -> Option<&mut (syn::token::Brace, Vec<syn
     })
 }
 
-fn item_name(item: &syn::Item) -> Option<String> {
+/// The type an item defines: a struct, an enum or a type alias.
+pub(crate) fn item_name(item: &syn::Item) -> Option<String> {
     match item {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
         syn::Item::Enum(e) => Some(e.ident.to_string()),

@@ -49,7 +49,7 @@ fn gate_items(items: &mut [syn::Item], users: &BTreeMap<String, BTreeSet<String>
             found: BTreeSet::new(),
         };
         // Types no API uses (`error::ConversionError`) are compiled always.
-        if let Some(own) = defined_name(item).filter(|own| users.contains_key(own)) {
+        if let Some(own) = crate::share::item_name(item).filter(|own| users.contains_key(own)) {
             named.found.insert(own);
         }
         named.visit_item_mut(item);
@@ -90,15 +90,6 @@ fn cfg_for(types: &BTreeSet<String>, users: &BTreeMap<String, BTreeSet<String>>)
         0 => None,
         1 => any.into_iter().next(),
         _ => Some(quote::quote!(all(#(#any),*))),
-    }
-}
-
-fn defined_name(item: &syn::Item) -> Option<String> {
-    match item {
-        syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Enum(e) => Some(e.ident.to_string()),
-        syn::Item::Type(t) => Some(t.ident.to_string()),
-        _ => None,
     }
 }
 
