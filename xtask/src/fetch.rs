@@ -12,6 +12,29 @@ pub struct Portal {
     pub retries: usize,
 }
 
+/// How long to wait for the portal and how often to try again: the options of every command
+/// that reads from it.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Patience {
+    /// Per-request timeout for URL bases, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Retries of a transient failure for URL bases (connection error, timeout, 429, 5xx).
+    #[arg(long, default_value_t = 4)]
+    pub retries: usize,
+}
+
+impl Patience {
+    /// The portal at `base` (a directory or an http(s) URL), read with this patience.
+    pub fn portal(&self, base: &str) -> Portal {
+        Portal {
+            base: base.to_string(),
+            timeout: Duration::from_secs(self.timeout),
+            retries: self.retries,
+        }
+    }
+}
+
 /// Why a fetch failed, specific enough to act on.
 #[derive(Debug)]
 pub enum FetchError {

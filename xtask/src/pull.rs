@@ -3,7 +3,7 @@
 //! Everything is downloaded and checked before anything is written; then the cache and the
 //! lock are replaced together (see [`commit`]), so a failure leaves both as they were.
 
-use crate::fetch::Portal;
+use crate::fetch::{Patience, Portal};
 use crate::paths::Spec;
 use anyhow::{Context, bail};
 use spotnana_codegen::manifest::{Api, Lock, LockedApi, Manifest, PinError, sha256_hex};
@@ -26,21 +26,13 @@ pub struct PortalArgs {
     /// Portal base: a URL or a directory laid out like the portal.
     #[arg(long, env = "SPOTNANA_PORTAL", default_value = DEFAULT_PORTAL)]
     pub portal: String,
-    /// Per-request timeout, in seconds.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
-    /// Retries of a transient failure (connection error, timeout, 429, 5xx).
-    #[arg(long, default_value_t = 4)]
-    pub retries: usize,
+    #[command(flatten)]
+    pub patience: Patience,
 }
 
 impl PortalArgs {
     pub fn portal(&self) -> Portal {
-        Portal {
-            base: self.portal.clone(),
-            timeout: std::time::Duration::from_secs(self.timeout),
-            retries: self.retries,
-        }
+        self.patience.portal(&self.portal)
     }
 }
 

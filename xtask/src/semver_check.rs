@@ -15,7 +15,7 @@
 //! bump is all that decides the version (release.rs). A disagreement is listed and exits 1.
 
 use crate::diff::{self, Loaded};
-use crate::fetch::Portal;
+use crate::fetch::Patience;
 use crate::paths::{self, Spec};
 use crate::release::Change;
 use anyhow::{Context, bail};
@@ -23,7 +23,7 @@ use spotnana_codegen::manifest::{Lock, LockedApi, Manifest};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The cargo-semver-checks release CI installs (`cargo install --locked --version`).
 pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
@@ -40,6 +40,8 @@ pub struct Args {
     /// Write the report (markdown) here as well as to standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub patience: Patience,
 }
 
 fn parse_stand_in(text: &str) -> Result<(String, String), String> {
@@ -71,13 +73,8 @@ impl Judgement {
 pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let portal = |base: &str| Portal {
-        base: base.to_string(),
-        timeout: Duration::from_secs(30),
-        retries: 4,
-    };
-    let old = diff::load(spec, &manifest, &args.old, portal(&args.old))?;
-    let new = diff::load(spec, &manifest, &args.new, portal(&args.new))?;
+    let old = diff::load(spec, &manifest, &args.old, args.patience.portal(&args.old))?;
+    let new = diff::load(spec, &manifest, &args.new, args.patience.portal(&args.new))?;
     let report = diff::diff_sets(
         &old.iter().map(Loaded::document).collect::<Vec<_>>(),
         &new.iter().map(Loaded::document).collect::<Vec<_>>(),

@@ -111,7 +111,7 @@ mod schemas;
 pub use model::{Finding, Kind, Report, Verdict};
 pub use render::markdown;
 
-use crate::fetch::Portal;
+use crate::fetch::{Patience, Portal};
 use crate::paths::Spec;
 use anyhow::{Context, bail};
 use model::{ApiDiff, Direction, Facts};
@@ -119,7 +119,6 @@ use serde_json::Value;
 use spotnana_codegen::manifest::{Lock, Manifest, PinError, sha256_hex};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -147,12 +146,8 @@ pub struct Args {
     /// Write the report here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Per-request timeout for URL bases, in seconds.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
-    /// Retries of a transient failure for URL bases.
-    #[arg(long, default_value_t = 4)]
-    pub retries: usize,
+    #[command(flatten)]
+    pub patience: Patience,
     /// The version of `spotnana` the old documents were released as (the next one is
     /// computed from it); default: `generated-client/Cargo.toml`'s.
     #[arg(long)]
@@ -197,13 +192,8 @@ impl Loaded {
 
 pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let portal = |base: &str| Portal {
-        base: base.to_string(),
-        timeout: Duration::from_secs(args.timeout),
-        retries: args.retries,
-    };
-    let old = load(spec, &manifest, &args.old, portal(&args.old))?;
-    let new = load(spec, &manifest, &args.new, portal(&args.new))?;
+    let old = load(spec, &manifest, &args.old, args.patience.portal(&args.old))?;
+    let new = load(spec, &manifest, &args.new, args.patience.portal(&args.new))?;
     let old_docs: Vec<Document> = old.iter().map(Loaded::document).collect();
     let new_docs: Vec<Document> = new.iter().map(Loaded::document).collect();
     let report = diff_sets(&old_docs, &new_docs);
