@@ -35,41 +35,10 @@
 //! Every finding has a wire verdict (does an existing HTTP client break?) and a Rust verdict
 //! (does code compiled against the previous generated crate break?), and names the Rust
 //! items affected (`module::types::Type::field`, `module::types::Type::Variant`, `module::Client::method`;
-//! names of inline schemas follow typify's `ParentProperty` convention). The Rust verdicts
-//! follow the crate's documented compatibility policy: generated structs take new optional
-//! fields without breaking callers; string enums are open (`Unrecognized(String)`) and
-//! `#[non_exhaustive]`; methods take one positional argument per required parameter, and
-//! the optional ones by name (`<method>_with(…, <Method>Params)`). Hence:
-//!
-//! - new optional property, new response property, new operation: non-breaking;
-//! - new enum value: non-breaking on the wire and in Rust, in either direction. In a
-//!   request it is a variant callers may now send; because every generated enum is
-//!   `#[non_exhaustive]`, a caller's `match` already has a wildcard arm, so nothing stops
-//!   compiling. The finding carries a note saying so;
-//! - new required request property: breaking on both (a new field callers must set);
-//! - property removed: breaking in Rust (field removed); on the wire when responses carry it;
-//! - required ⇄ optional: breaking in Rust (`T` ⇄ `Option<T>`); on the wire when a request
-//!   gains a requirement or a response loses a guarantee;
-//! - type or format changed, media type removed, operation removed: breaking on both;
-//! - enum value removed: breaking in Rust (variant removed); on the wire when sent;
-//! - `operationId` renamed, schema renamed or removed: breaking in Rust only;
-//! - optional parameter added: non-breaking (a field of `<Method>Params`, or the first one:
-//!   `<method>_with` appears and `<method>` keeps its signature);
-//! - required parameter added, any parameter removed, or its required flag changed:
-//!   breaking in Rust (the positional arguments or the parameters struct change); on the
-//!   wire when a requirement is added;
-//! - nullability changed: breaking in Rust (`Option` wrapping); on the wire when a response
-//!   may now carry null or a request may no longer send it;
-//! - request body added or removed: breaking in Rust (the body argument); on the wire when a
-//!   required body is added or an optional one becomes required;
-//! - success (2xx) status removed: breaking on both; other statuses removed, any status
-//!   added: non-breaking (a new 2xx is pointed out: the method's return type may change);
-//! - security changed: breaking on the wire, not in Rust (credentials live on the client);
-//! - deprecations (with `x-sunset` in the summary), descriptions: non-breaking;
-//! - unclassified: verdict `unknown` on both.
-//!
-//! A change in a schema reached from both requests and responses takes the stricter rule of
-//! the two directions.
+//! names of inline schemas follow typify's `ParentProperty` convention). The rules, with the
+//! crate's compatibility policy they rest on, are written once, in `policy.rs`
+//! ([`Kind::verdicts`]); `xtask/VERDICTS.md` is the table rendered from them, a row per kind
+//! of change and outcome.
 //!
 //! These verdicts are cross-checked by `cargo xtask semver-check` against cargo-semver-checks
 //! on the two generated clients (`xtask/reports/` has the runs). What that showed, per class:
@@ -104,6 +73,7 @@
 
 pub(crate) mod model;
 mod operations;
+mod policy;
 mod reach;
 mod render;
 mod schemas;

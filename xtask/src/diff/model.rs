@@ -1,6 +1,6 @@
 //! What the differ reports: findings, their verdicts, and the per-API and overall report.
 //!
-//! The verdict policy lives here ([`Kind::verdicts`]) so the rules can be read in one place.
+//! The verdict policy is [`Kind::verdicts`], in `policy.rs`.
 
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ impl Verdict {
 }
 
 /// Which way the data that changed travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::EnumIter)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     Request,
@@ -55,19 +55,19 @@ impl Direction {
         }
     }
     /// Data a client sends (unreferenced counts: a Rust caller may build the type).
-    fn sent(self) -> bool {
+    pub(super) fn sent(self) -> bool {
         !matches!(self, Direction::Response)
     }
     /// Data a client receives.
-    fn received(self) -> bool {
+    pub(super) fn received(self) -> bool {
         !matches!(self, Direction::Request)
     }
-    fn on_wire(self) -> bool {
+    pub(super) fn on_wire(self) -> bool {
         !matches!(self, Direction::Unreferenced)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::EnumIter)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     ApiAdded,
@@ -151,105 +151,6 @@ impl Kind {
             SecurityChanged => "security-changed",
             DescriptionChanged => "description-changed",
             Unclassified => "unclassified",
-        }
-    }
-
-    /// The verdict policy: (wire, Rust, note). See the module documentation of `diff` for
-    /// the reasoning; the Rust column assumes the generated crate's compatibility policy
-    /// (open, `#[non_exhaustive]` enums; additive struct fields; required parameters as
-    /// positional method arguments, optional ones as fields of a `#[non_exhaustive]`
-    /// parameters struct).
-    pub fn verdicts(self, direction: Option<Direction>, facts: Facts) -> (Verdict, Verdict, Option<&'static str>) {
-        use Kind::*;
-        use Verdict::{Breaking as B, NonBreaking as N};
-        let d = direction.unwrap_or(Direction::Both);
-        // A schema no operation reaches cannot break an HTTP client.
-        let wire = |breaking: bool| if breaking && d.on_wire() { B } else { N };
-        match self {
-            ApiAdded | OperationAdded | SchemaAdded => (N, N, None),
-            ApiRemoved | OperationRemoved => (B, B, None),
-            OperationIdRenamed => (N, B, Some("the client method is renamed")),
-            ParameterAdded if facts.required => (
-                wire(true),
-                B,
-                Some("a required parameter is a positional argument of the method"),
-            ),
-            ParameterAdded => (
-                N,
-                N,
-                Some("optional parameters are fields of `<Method>Params`, taken by `<method>_with`"),
-            ),
-            ParameterRemoved => (N, B, Some("the method loses an argument or a parameters field")),
-            ParameterRenamed => (N, N, Some("path parameters are positional arguments")),
-            ParameterRequiredChanged => (
-                wire(facts.required),
-                B,
-                Some("the parameter moves between the positional arguments and `<Method>Params`"),
-            ),
-            RequestBodyAdded => (wire(facts.required), B, Some("the method gains a body argument")),
-            RequestBodyRemoved => (N, B, Some("the method loses its body argument")),
-            RequestBodyRequiredChanged => (wire(facts.required), N, None),
-            SchemaRemoved => (
-                N,
-                B,
-                Some("the type is removed; references to it are reported where they changed"),
-            ),
-            SchemaRenamed => (N, B, Some("the type is renamed")),
-            PropertyAdded => {
-                let breaking = facts.required && d.sent();
-                (
-                    wire(breaking),
-                    if breaking { B } else { N },
-                    breaking.then_some("new required field callers must set"),
-                )
-            }
-            PropertyRemoved => (wire(d.received()), B, Some("the field is removed")),
-            PropertyRequiredChanged => (
-                wire(if facts.required { d.sent() } else { d.received() }),
-                B,
-                Some("the field switches between `T` and `Option<T>`"),
-            ),
-            TypeChanged | FormatChanged => (wire(true), B, None),
-            NullableChanged => (
-                wire(if facts.nullable { d.received() } else { d.sent() }),
-                B,
-                Some("the field's `Option` wrapping may change"),
-            ),
-            EnumValueAdded => (
-                N,
-                N,
-                Some(match d {
-                    Direction::Request => {
-                        "new variant callers may send; enums are `#[non_exhaustive]`, so existing matches already have a wildcard arm"
-                    }
-                    Direction::Response => "new variant; older clients receive it as `Unrecognized(String)`",
-                    Direction::Both | Direction::Unreferenced => {
-                        "new variant callers may send and receive; enums are `#[non_exhaustive]` (existing matches already have a wildcard arm) and open (older clients receive it as `Unrecognized(String)`)"
-                    }
-                }),
-            ),
-            EnumValueRemoved => (wire(d.sent()), B, Some("the variant is removed")),
-            Deprecated | Undeprecated | DescriptionChanged => (N, N, None),
-            StatusCodeAdded => (
-                N,
-                N,
-                facts
-                    .success
-                    .then_some("new success status: check the method's return type"),
-            ),
-            StatusCodeRemoved => (wire(facts.success), if facts.success { B } else { N }, None),
-            MediaTypeAdded => (N, N, None),
-            MediaTypeRemoved => (wire(true), B, None),
-            SecurityChanged => (
-                wire(true),
-                N,
-                Some("credentials are configured on the HTTP client, not per method"),
-            ),
-            Unclassified => (
-                Verdict::Unknown,
-                Verdict::Unknown,
-                Some("no rule for this change: review by hand"),
-            ),
         }
     }
 }

@@ -437,3 +437,4 @@ fn security_changes() {
 }
 
 mod schemas;
+mod verdict_table;
