@@ -287,18 +287,20 @@ fn prism_failing_to_build_a_response_is_no_request_violation() {
     assert!(!rejected.prism_response_at_fault());
 }
 
-#[tokio::test]
-async fn a_prism_that_exits_is_restarted_on_its_port() {
+/// The Auth document in the cache, the smallest: for the tests of the Prism harness.
+fn auth_document() -> std::path::PathBuf {
     let api = support::manifest()
         .api
         .into_iter()
         .find(|a| a.module == "auth")
         .expect("the Auth API is mirrored");
     support::document(&api);
-    let prism = Prism::mock(
-        "auth",
-        &support::workspace_root().join("spec/cache").join(api.cache_file()),
-    );
+    support::workspace_root().join("spec/cache").join(api.cache_file())
+}
+
+#[tokio::test]
+async fn a_prism_that_exits_is_restarted_on_its_port() {
+    let prism = Prism::mock("auth", &auth_document());
     prism.ready().await;
     assert_eq!(prism.restart_if_exited().await, None, "a running Prism is left alone");
     prism.kill();
@@ -308,4 +310,14 @@ async fn a_prism_that_exits_is_restarted_on_its_port() {
         std::net::TcpStream::connect(prism.addr()).is_ok(),
         "listening again on its port"
     );
+}
+
+#[tokio::test]
+async fn a_prism_whose_port_was_taken_listens_on_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let prism = Prism::mock_on("auth", &auth_document(), port);
+    prism.ready().await;
+    assert_ne!(prism.addr().port(), port, "moved off the taken port");
+    assert!(std::net::TcpStream::connect(prism.addr()).is_ok(), "listening");
 }

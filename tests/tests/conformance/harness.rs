@@ -5,7 +5,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Where Prism is: `$PRISM`, else `target/prism/node_modules/.bin/prism` of the workspace.
 fn prism_binary() -> PathBuf {
@@ -36,9 +37,10 @@ fn prism_binary() -> PathBuf {
 /// back on the same port, so one operation cannot fail all that follow.
 pub struct Prism {
     module: String,
+    /// Prism's arguments, without the host and port.
     args: Vec<std::ffi::OsString>,
     child: Mutex<Child>,
-    port: u16,
+    port: AtomicU16,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -55,78 +57,115 @@ impl Prism {
         Self::spawn(module, &["proxy".as_ref(), document.as_os_str(), upstream.as_ref()])
     }
 
+    /// `prism mock` on the document, to listen on `port` (a port that may be taken).
+    pub fn mock_on(module: &str, document: &Path, port: u16) -> Self {
+        Self::spawn_on(module, &["mock".as_ref(), document.as_os_str()], port)
+    }
+
     fn spawn(module: &str, args: &[&std::ffi::OsStr]) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        Self::spawn_on(module, args, free_port())
+    }
+
+    fn spawn_on(module: &str, args: &[&std::ffi::OsStr], port: u16) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut args: Vec<std::ffi::OsString> = args.iter().map(|a| a.to_os_string()).collect();
-        args.extend(["-h", "127.0.0.1", "-p", &port.to_string()].map(Into::into));
+        let args: Vec<std::ffi::OsString> = args.iter().map(|a| a.to_os_string()).collect();
         let log = dir.path().join("prism.log");
-        let child = start(&args, &log);
+        let child = start(&args, port, &log);
         Self {
             module: module.into(),
             args,
             child: Mutex::new(child),
-            port,
+            port: AtomicU16::new(port),
             log,
             _dir: dir,
         }
     }
 
     /// Waits until Prism listens; fails with its log if it exits first.
+    ///
+    /// The port was free when chosen, but until Prism binds it anything may take it: the
+    /// ephemeral port of an outgoing connection (waiting for another Prism connects over and
+    /// over) as well as another server. Prism then exits with `EADDRINUSE`, and starts again
+    /// on another port; nothing has its address before it is ready.
     pub async fn ready(&self) {
-        loop {
-            if let Some(status) = self.child.lock().unwrap().try_wait().expect("Prism's status") {
-                panic!(
-                    "Prism on the {} document exited ({status}) before listening:\n{}",
-                    self.module,
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
-                );
+        for _ in 0..5 {
+            match self.listening().await {
+                Ok(()) => return,
+                Err(log) if log.contains("EADDRINUSE") => {
+                    let port = free_port();
+                    self.port.store(port, Ordering::SeqCst);
+                    *self.child() = start(&self.args, port, &self.log);
+                }
+                Err(log) => panic!("Prism on the {} document exited before listening:\n{log}", self.module),
             }
-            let listening = std::fs::read_to_string(&self.log)
-                .unwrap_or_default()
-                .contains("Prism is listening");
-            if listening && TcpStream::connect(self.addr()).is_ok() {
-                return;
+        }
+        panic!("Prism on the {} document found no free port in five tries", self.module);
+    }
+
+    /// Waits until Prism listens, or returns its status and log when it exits first.
+    async fn listening(&self) -> Result<(), String> {
+        loop {
+            let exited = self.child().try_wait().expect("Prism's status");
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            if let Some(status) = exited {
+                return Err(format!("({status}) {log}"));
+            }
+            if log.contains("Prism is listening") && TcpStream::connect(self.addr()).is_ok() {
+                return Ok(());
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
     }
 
-    /// If Prism has exited, starts it again on the same port and returns why it ended (its
-    /// status and the last lines of its log).
+    /// If Prism has exited, starts it again on the same port (the recording proxy in front of
+    /// it has the address) and returns why it ended (its status and the last lines of its log).
     pub async fn restart_if_exited(&self) -> Option<String> {
-        let status = self.child.lock().unwrap().try_wait().expect("Prism's status")?;
+        let status = self.child().try_wait().expect("Prism's status")?;
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(3).collect();
         let why = format!(
             "Prism exited ({status}): {}",
             tail.into_iter().rev().collect::<Vec<_>>().join(" ")
         );
-        *self.child.lock().unwrap() = start(&self.args, &self.log);
-        self.ready().await;
+        *self.child() = start(&self.args, self.port.load(Ordering::SeqCst), &self.log);
+        if let Err(log) = self.listening().await {
+            panic!("Prism on the {} document did not start again: {log}", self.module);
+        }
         Some(why)
+    }
+
+    /// The process; a panic elsewhere while it was held does not make it unreachable (the drop
+    /// must still kill it).
+    fn child(&self) -> std::sync::MutexGuard<'_, Child> {
+        self.child.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Kills the process, as a crash would (for the test of [`Prism::restart_if_exited`]).
     pub fn kill(&self) {
-        let mut child = self.child.lock().unwrap();
+        let mut child = self.child();
         let _ = child.kill();
         let _ = child.wait();
     }
 
     pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
+        SocketAddr::from(([127, 0, 0, 1], self.port.load(Ordering::SeqCst)))
     }
 }
 
-/// Starts Prism with `args`, its output into `log` (a fresh file).
-fn start(args: &[std::ffi::OsString], log: &Path) -> Child {
+/// A port no one listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Starts Prism with `args` on `port`, its output into `log` (a fresh file).
+fn start(args: &[std::ffi::OsString], port: u16, log: &Path) -> Child {
     let out = std::fs::File::create(log).expect("Prism's log file");
     Command::new(prism_binary())
         .args(args)
+        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
         .stdin(Stdio::null())
         .stdout(out.try_clone().expect("log file handle"))
         .stderr(out)
@@ -136,7 +175,7 @@ fn start(args: &[std::ffi::OsString], log: &Path) -> Child {
 
 impl Drop for Prism {
     fn drop(&mut self) {
-        let child = self.child.get_mut().unwrap();
+        let child = self.child.get_mut().unwrap_or_else(PoisonError::into_inner);
         let _ = child.kill();
         let _ = child.wait();
     }
