@@ -20,16 +20,19 @@
 //! dynamic responses (`Prefer: dynamic=true`: random schema-valid data).
 //!
 //! `UPDATE_CONFORMANCE=1 cargo test -p spotnana-tests --test conformance -- --nocapture`
-//! rewrites `tests/tests/conformance/REPORT.md`; without it the run fails when an operation that
-//! the recorded report lists as passing (on a static response) fails now, or when any
-//! failure, dynamic rounds included, is attributed to our code. More passes than recorded
-//! are printed as notes (update the report).
+//! rewrites `tests/tests/conformance/REPORT.md` and the baseline beside it (`baseline.json`);
+//! without it the run fails when an operation that the baseline records as passing (on a
+//! static response) fails now, when an operation is missing from it, or when any failure,
+//! dynamic rounds included, is attributed to our code. More passes than recorded are printed
+//! as notes (update the report).
 //!
 //! Prism must be installed (never skipped): `npm install --no-save --prefix target/prism
 //! @stoplight/prism-cli@5.16.0`, or `PRISM=/path/to/prism`.
 // The documents deprecate operations and types; they are exercised all the same.
 #![allow(deprecated)]
 
+#[path = "conformance/baseline.rs"]
+mod baseline;
 #[path = "conformance/calls.rs"]
 mod calls;
 #[path = "conformance/compose.rs"]
@@ -46,11 +49,12 @@ mod report;
 mod run;
 mod support;
 
+use baseline::Baseline;
 use calls::{CALLS, ITEMS};
 use futures_util::future::join_all;
 use harness::{Exchange, Prism};
 use judge::{Attempt, Decoded, cause, header_violations, violations};
-use report::{Operations, recorded, render};
+use report::render;
 use run::{Streamed, run_api};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,7 +119,9 @@ async fn every_operation_through_prism() {
 
     let modules: Vec<String> = documents.iter().map(|(m, _, _)| m.clone()).collect();
     let report = render(&rows, &modules);
-    let path = support::workspace_root().join("tests/tests/conformance/REPORT.md");
+    let now = Baseline::of(&rows);
+    let dir = support::workspace_root().join("tests/tests/conformance");
+    let (report_path, baseline_path) = (dir.join("REPORT.md"), dir.join("baseline.json"));
     println!(
         "{}/{} operations pass; {:.0} s",
         rows.iter().filter(|r| r.passed).count(),
@@ -123,44 +129,17 @@ async fn every_operation_through_prism() {
         started.elapsed().as_secs_f64()
     );
     if std::env::var_os("UPDATE_CONFORMANCE").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &report).unwrap();
-        println!("wrote {}", path.display());
+        std::fs::write(&report_path, &report).unwrap();
+        std::fs::write(&baseline_path, now.to_json()).unwrap();
+        println!("wrote {} and {}", report_path.display(), baseline_path.display());
         return;
     }
-    let recorded_report = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} is missing ({e}): run `UPDATE_CONFORMANCE=1 cargo test -p spotnana-tests --test conformance -- --nocapture`",
-            path.display()
-        )
+    let was = Baseline::read(&baseline_path).unwrap_or_else(|e| {
+        panic!("{e}: run `UPDATE_CONFORMANCE=1 cargo test -p spotnana-tests --test conformance -- --nocapture`")
     });
-    let (was_pass, was_any_pass, was_dynamic) = recorded(&recorded_report);
-    let (_, _, now_dynamic) = recorded(&report);
-    let now_pass: Operations = rows
-        .iter()
-        .filter(|r| r.passed)
-        .map(|r| (r.module.clone(), r.operation_id.clone()))
-        .collect();
-    let mut problems = Vec::new();
-    for key in was_pass.difference(&now_pass) {
-        let row = rows.iter().find(|r| (&r.module, &r.operation_id) == (&key.0, &key.1));
-        problems.push(format!(
-            "regression: {} {} passed, now: {}",
-            key.0,
-            key.1,
-            row.map_or("missing".into(), |r| r.verdict.clone())
-        ));
-    }
-    // Dynamic responses are random: a round that fails for a fault of the document (an
-    // ambiguous `oneOf`) may pass in the next run. What must never happen is a failure of ours.
-    for key in was_dynamic.difference(&now_dynamic) {
-        let row = rows.iter().find(|r| (&r.module, &r.operation_id) == (&key.0, &key.1));
-        println!(
-            "note: {} {} deserialized every dynamic round in the report, now: {:?}",
-            key.0,
-            key.1,
-            row.and_then(|r| r.dynamic.clone())
-        );
+    let (mut problems, notes) = was.compare(&rows);
+    for note in notes {
+        println!("note: {note}");
     }
     for r in &rows {
         if let Some((_, _, Some(why))) = &r.dynamic
@@ -221,22 +200,6 @@ async fn every_operation_through_prism() {
         read.len(),
         read.iter().sum::<usize>()
     );
-    // An operation the report does not record (a newly tracked API, a new operation) would
-    // otherwise pass unjudged whenever its failure is blamed on the document.
-    for r in &rows {
-        if !recorded_report.contains(&format!("| {} | {} |", r.module, r.operation_id)) {
-            problems.push(format!(
-                "not in the recorded report: {} {} ({})",
-                r.module, r.operation_id, r.verdict
-            ));
-        }
-    }
-    for key in now_pass.difference(&was_any_pass) {
-        println!(
-            "note: {} {} passes now but the report says it fails: update the report",
-            key.0, key.1
-        );
-    }
     assert!(
         problems.is_empty(),
         "{}\n(rewrite the report with UPDATE_CONFORMANCE=1 once the change is intended)",

@@ -76,6 +76,7 @@ pub(crate) async fn run_api(
                 path: path.clone(),
                 verdict: String::new(),
                 passed: false,
+                on_random_response: false,
                 response_conforms: true,
                 proxied: false,
                 document_note: None,
@@ -170,6 +171,7 @@ pub(crate) async fn run_api(
                     deserialized |= second.passed();
                     if second.conforms() {
                         row.verdict = verdict_of_pass(&request_label, Some("dynamic response"));
+                        row.on_random_response = true;
                         row.lossless = second.lossless.clone();
                         row.response_conforms = true;
                         chosen = Some(composed);
@@ -179,6 +181,7 @@ pub(crate) async fn run_api(
                         // Both criteria hold: Prism took the request, the client read the response.
                         // That the response breaks the document is the document's fault (notes).
                         row.verdict = verdict_of_pass(&request_label, Some(RESPONSE_VIOLATES));
+                        row.on_random_response = true;
                         row.lossless = [&second, &first]
                             .iter()
                             .find(|a| a.passed())
