@@ -1,7 +1,7 @@
 //! `cargo xtask check`: the cache holds exactly what the lock pins, and the `spotnana` crate
 //! has a cargo feature for every API of the manifest.
 
-use crate::Findings;
+use crate::findings::Findings;
 use crate::paths::Spec;
 use spotnana_codegen::manifest::{Lock, Manifest, PinError};
 

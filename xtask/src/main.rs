@@ -6,6 +6,7 @@ mod changelog;
 mod check;
 mod diff;
 mod fetch;
+mod findings;
 mod generate;
 mod package;
 mod paths;
@@ -15,21 +16,9 @@ mod release;
 mod semver_check;
 
 use clap::{Parser, Subcommand};
+use findings::Findings;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// What a command found and reports by exiting with status 1 (stale spec, breaking findings):
-/// scripts and CI tell it apart from a failure to run (status 2).
-#[derive(Debug)]
-pub struct Findings(pub String);
-
-impl std::fmt::Display for Findings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Findings {}
 
 #[derive(Parser)]
 #[command(

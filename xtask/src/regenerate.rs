@@ -69,7 +69,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
 
     if args.check {
         if !new.is_empty() {
-            return Err(crate::Findings(format!(
+            return Err(crate::findings::Findings(format!(
                 "{} changelog entries are newer than the lock (cursor: {since}): run `cargo xtask regenerate`",
                 new.len()
             ))
@@ -82,7 +82,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
             .map(|p| p.api.module.as_str())
             .collect();
         if !changed.is_empty() {
-            return Err(crate::Findings(format!(
+            return Err(crate::findings::Findings(format!(
                 "documents newer than the lock: {}: run `cargo xtask regenerate --force`",
                 changed.join(", ")
             ))

@@ -167,7 +167,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
         std::fs::write(out, &md).with_context(|| out.display().to_string())?;
     }
     if !agree {
-        return Err(crate::Findings(format!(
+        return Err(crate::findings::Findings(format!(
             "the spec diff calls the change {}, cargo-semver-checks {}",
             if ours == Change::Breaking {
                 "breaking"

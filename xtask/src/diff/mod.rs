@@ -189,7 +189,7 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
             .filter(|f| f.is_breaking())
             .map(|f| f.id.as_str())
             .collect();
-        return Err(crate::Findings(format!(
+        return Err(crate::findings::Findings(format!(
             "{} breaking or unclassified findings: {}",
             ids.len(),
             ids.join(", ")
