@@ -10,7 +10,7 @@
 //! different client.
 
 use spotnana_codegen::crate_files::{ApiModule, Gate, api_table, apis_rs};
-use spotnana_codegen::manifest::{Lock, Manifest, PinError};
+use spotnana_codegen::spec_dir::{CacheError, Pinned, SpecDir};
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -20,10 +20,9 @@ fn main() {
     }
 }
 
-/// Where this build reads the manifest and lock, and the documents.
+/// Where this build reads the manifest, the lock and the documents.
 struct Sources {
-    spec_dir: PathBuf,
-    docs_dir: PathBuf,
+    spec: SpecDir,
     /// What to do when a document is missing or does not match the lock.
     fetch_hint: String,
 }
@@ -51,14 +50,13 @@ fn sources(crate_dir: &Path) -> Result<Sources, String> {
             ));
         }
         return Ok(Sources {
-            docs_dir: dir.join("cache"),
             fetch_hint: format!(
                 "SPOTNANA_SPEC_DIR is set: {} must hold the manifest (apis.toml), the lock \
                  (lock.toml) and the documents it pins (cache/): run `cargo xtask pull --frozen` \
                  in a clone of the repository and point SPOTNANA_SPEC_DIR at its `spec`",
                 dir.display()
             ),
-            spec_dir: dir,
+            spec: SpecDir::new(dir),
         });
     }
     if !in_repository {
@@ -69,8 +67,7 @@ fn sources(crate_dir: &Path) -> Result<Sources, String> {
         ));
     }
     Ok(Sources {
-        spec_dir: repository_spec.clone(),
-        docs_dir: repository_spec.join("cache"),
+        spec: SpecDir::new(repository_spec),
         fetch_hint: "fetch the documents with `cargo xtask pull --frozen` in the repository \
              (SPOTNANA_PORTAL or --portal sets the portal); for a git dependency, run that in a \
              clone of the repository and set SPOTNANA_SPEC_DIR to the clone's `spec` directory"
@@ -81,18 +78,13 @@ fn sources(crate_dir: &Path) -> Result<Sources, String> {
 fn run() -> Result<(), String> {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let Sources {
-        spec_dir,
-        docs_dir,
-        fetch_hint,
-    } = sources(&crate_dir)?;
+    let Sources { spec, fetch_hint } = sources(&crate_dir)?;
     let fetch_hint = fetch_hint.as_str();
-    let manifest_path = spec_dir.join("apis.toml");
-    let lock_path = spec_dir.join("lock.toml");
+    let manifest_path = spec.manifest();
     println!("cargo::rerun-if-changed={}", manifest_path.display());
-    println!("cargo::rerun-if-changed={}", lock_path.display());
-    let manifest = Manifest::load(&manifest_path)?;
-    let lock = Lock::load(&lock_path)?;
+    println!("cargo::rerun-if-changed={}", spec.lock().display());
+    let manifest = spec.load_manifest()?;
+    let lock = spec.load_lock()?;
     // An API listed without its cargo feature would be skipped silently: fail instead.
     let cargo_toml = crate_dir.join("Cargo.toml");
     let cargo_text = std::fs::read_to_string(&cargo_toml).map_err(|e| format!("{}: {e}", cargo_toml.display()))?;
@@ -109,32 +101,21 @@ fn run() -> Result<(), String> {
     let mut operations = Vec::new();
     for api in &manifest.api {
         let feature = format!("CARGO_FEATURE_{}", api.module.to_uppercase().replace('-', "_"));
+        let doc_path = spec.document(api);
+        if doc_path.exists() {
+            println!("cargo::rerun-if-changed={}", doc_path.display());
+        }
         if std::env::var_os(&feature).is_none() {
-            let doc_path = docs_dir.join(api.cache_file());
-            if let Ok(bytes) = std::fs::read(&doc_path) {
-                println!("cargo::rerun-if-changed={}", doc_path.display());
-                if lock.verify(&api.module, &bytes).is_ok()
-                    && let Ok(doc) = spotnana_codegen::parse::parse_document(&api.module, &bytes)
-                {
-                    pii.add_document(&doc);
-                }
+            if let Ok(pinned) = spec.read_pinned(&lock, api)
+                && let Ok(doc) = spotnana_codegen::parse::parse_document(&api.module, &pinned.bytes)
+            {
+                pii.add_document(&doc);
             }
             continue;
         }
-        let doc_path = docs_dir.join(api.cache_file());
-        let bytes = read_document(&doc_path, &api.module, fetch_hint)?;
-        println!("cargo::rerun-if-changed={}", doc_path.display());
-        let sha256 = lock.verify(&api.module, &bytes).map_err(|e| match e {
-            PinError::NotPinned => format!(
-                "the `{}` API is not in {}: {fetch_hint}",
-                api.module,
-                lock_path.display()
-            ),
-            PinError::Differs { actual, pinned } => format!(
-                "{} (sha256 {actual}) does not match {} (sha256 {pinned}): {fetch_hint}",
-                doc_path.display(),
-                lock_path.display()
-            ),
+        let Pinned { bytes, sha256 } = spec.read_pinned(&lock, api).map_err(|e| match e {
+            CacheError::Missing { .. } => format!("{e}: {fetch_hint}"),
+            CacheError::Pin { .. } => format!("{e} ({}): {fetch_hint}", spec.lock().display()),
         })?;
         let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes).map_err(|e| e.to_string())?;
         pii.add_document(&doc);
@@ -187,13 +168,4 @@ fn run() -> Result<(), String> {
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn read_document(path: &Path, module: &str, hint: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| {
-        format!(
-            "the document of the `{module}` API is missing ({}: {e}): {hint}",
-            path.display()
-        )
-    })
 }

@@ -3,28 +3,28 @@
 //! by the document. Generated because the list is the documents' (hundreds of types), not
 //! ours to keep by hand.
 
-use spotnana_codegen::manifest::Manifest;
+use spotnana_codegen::spec_dir::SpecDir;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
-    let manifest_path = root.join("spec/apis.toml");
-    println!("cargo::rerun-if-changed={}", manifest_path.display());
-    let manifest = Manifest::load(&manifest_path).unwrap_or_else(|e| panic!("{e}"));
+    let spec = SpecDir::new(root.join("spec"));
+    println!("cargo::rerun-if-changed={}", spec.manifest().display());
+    println!("cargo::rerun-if-changed={}", spec.lock().display());
+    let manifest = spec.load_manifest().unwrap_or_else(|e| panic!("{e}"));
+    let lock = spec.load_lock().unwrap_or_else(|e| panic!("{e}"));
     let mut table = String::from("static TYPES: &[Entry] = &[\n");
     let mut documents = Vec::new();
     // The component names of each document, in manifest order.
     let mut components = Vec::new();
     for api in &manifest.api {
-        let path = root.join("spec/cache").join(api.cache_file());
+        let path = spec.document(api);
         println!("cargo::rerun-if-changed={}", path.display());
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "{} is missing ({e}): run `cargo xtask pull --frozen` first (SPOTNANA_PORTAL sets where from)",
-                path.display()
-            )
-        });
+        let bytes = spec
+            .read_pinned(&lock, api)
+            .map(|p| p.bytes)
+            .unwrap_or_else(|e| panic!("{e}: run `cargo xtask pull --frozen` first (SPOTNANA_PORTAL sets where from)"));
         let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let schemas = doc

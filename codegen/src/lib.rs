@@ -25,6 +25,7 @@ pub mod parse;
 mod passes;
 mod plain;
 pub mod share;
+pub mod spec_dir;
 mod transform;
 pub mod walk;
 

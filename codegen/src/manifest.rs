@@ -125,8 +125,8 @@ impl Lock {
     }
 
     /// Checks `bytes`, the document of `module`, against its pin; returns its SHA-256. The
-    /// one place a document is held against the lock: the build script, `pull --frozen`,
-    /// `check`, `diff` and `package` all call it.
+    /// one place a document is held against the lock: documents in a cache through
+    /// [`crate::spec_dir::SpecDir::read_pinned`], downloaded ones by `pull --frozen`.
     pub fn verify(&self, module: &str, bytes: &[u8]) -> Result<String, PinError> {
         let actual = sha256_hex(bytes);
         match self.get(module) {

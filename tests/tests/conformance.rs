@@ -68,7 +68,7 @@ async fn every_operation_through_prism() {
         .iter()
         .map(|api| {
             let doc: Value = serde_json::from_slice(&support::document(api)).expect("pinned document is JSON");
-            let path = support::workspace_root().join("spec/cache").join(api.cache_file());
+            let path = support::spec().document(api);
             (api.module.clone(), path, doc)
         })
         .collect();
@@ -258,7 +258,7 @@ fn auth_document() -> std::path::PathBuf {
         .find(|a| a.module == "auth")
         .expect("the Auth API is mirrored");
     support::document(&api);
-    support::workspace_root().join("spec/cache").join(api.cache_file())
+    support::spec().document(&api)
 }
 
 #[tokio::test]

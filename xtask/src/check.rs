@@ -3,23 +3,23 @@
 
 use crate::findings::Findings;
 use crate::paths::Spec;
-use spotnana_codegen::manifest::{Lock, Manifest, PinError};
+use spotnana_codegen::manifest::PinError;
+use spotnana_codegen::spec_dir::CacheError;
 
 pub fn run(spec: &Spec) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
+    let manifest = spec.load_manifest().map_err(anyhow::Error::msg)?;
+    let lock = spec.load_lock().map_err(anyhow::Error::msg)?;
     let mut problems = Vec::new();
     for api in &manifest.api {
-        let path = spec.cache_dir().join(api.cache_file());
-        match std::fs::read(&path) {
-            Err(e) => problems.push(format!("{}: {} is missing ({e})", api.module, path.display())),
-            Ok(bytes) => match lock.verify(&api.module, &bytes) {
-                Ok(_) => {}
-                Err(PinError::NotPinned) => {
-                    problems.push(format!("{}: not pinned in {}", api.module, spec.lock().display()))
-                }
-                Err(e) => problems.push(format!("{}: {} {e} (altered by hand?)", api.module, path.display())),
-            },
+        if let Err(error) = spec.read_pinned(&lock, api) {
+            problems.push(match error {
+                CacheError::Pin {
+                    error: PinError::Differs { .. },
+                    ..
+                } => format!("{error} (altered by hand?)"),
+                CacheError::Pin { .. } => format!("{error} ({})", spec.lock().display()),
+                CacheError::Missing { .. } => error.to_string(),
+            });
         }
     }
     // The crate's features must follow the manifest (cargo cannot derive them from it).

@@ -24,7 +24,7 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
         if !args.apis.is_empty() && !args.apis.contains(&api.module) {
             continue;
         }
-        docs.push((api.module.clone(), spec.read_cached(api)?));
+        docs.push((api.module.clone(), crate::paths::read_cached(spec, api)?));
     }
     let inputs: Vec<(&str, &[u8])> = docs.iter().map(|(m, b)| (m.as_str(), b.as_slice())).collect();
     let set = spotnana_codegen::generate_all(&inputs, &spotnana_codegen::Options::default())?;

@@ -57,7 +57,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let spec = paths::Spec::new(cli.spec_dir);
+    let spec = paths::spec(cli.spec_dir);
     let result = match cli.command {
         Command::Pull(args) => pull::run(&spec, args),
         Command::Regenerate(args) => regenerate::run(&spec, args),

@@ -19,7 +19,7 @@
 use crate::paths;
 use anyhow::{Context, bail};
 use spotnana_codegen::crate_files::{ApiModule, Gate, api_table, apis_rs};
-use spotnana_codegen::manifest::{Lock, Manifest};
+
 use spotnana_codegen::runtime_tables;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,14 +108,16 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
 /// Generates every API into `dir/generated/`, puts the packaged build script in place and
 /// drops the build dependencies from the manifest.
 fn stage(spec: &crate::paths::Spec, dir: &Path) -> anyhow::Result<()> {
-    let manifest = Manifest::load(&spec.manifest()).map_err(anyhow::Error::msg)?;
-    let lock = Lock::load(&spec.lock()).map_err(anyhow::Error::msg)?;
+    let manifest = spec.load_manifest().map_err(anyhow::Error::msg)?;
+    let lock = spec.load_lock().map_err(anyhow::Error::msg)?;
     let mut docs = Vec::new();
     let mut operations = Vec::new();
     let mut pii = runtime_tables::PiiTable::default();
+    let mut pins = Vec::new();
     for api in &manifest.api {
-        let bytes = spec.read_cached(api)?;
-        let doc = spotnana_codegen::parse::parse_document(&api.module, &bytes)?;
+        let pinned = paths::read_pinned(spec, &lock, api)?;
+        let doc = spotnana_codegen::parse::parse_document(&api.module, &pinned.bytes)?;
+        pins.push(pinned.sha256);
         operations.extend(runtime_tables::operations(&api.module, &doc));
         pii.add_document(&doc);
         docs.push((api.module.clone(), doc));
@@ -132,15 +134,9 @@ fn stage(spec: &crate::paths::Spec, dir: &Path) -> anyhow::Result<()> {
         &spotnana_codegen::feature_gates::gate_common_by_feature(&set)?,
     )?;
     let mut modules = Vec::new();
-    for (api, (module, code)) in manifest.api.iter().zip(&set.apis) {
+    for ((api, (module, code)), sha256) in manifest.api.iter().zip(&set.apis).zip(&pins) {
         write(&format!("{module}.rs"), &code.code)?;
-        let locked = lock
-            .get(module)
-            .with_context(|| format!("the `{module}` API is not in {}", spec.lock().display()))?;
-        modules.push(ApiModule {
-            api,
-            sha256: &locked.sha256,
-        });
+        modules.push(ApiModule { api, sha256 });
     }
     write("apis.rs", &apis_rs(&modules, set.common_types, Gate::ByFeature))?;
     let counts = spotnana_codegen::crate_files::counts(&set);

@@ -173,48 +173,8 @@ pub fn download_all<'a>(manifest: &'a Manifest, portal: &Portal) -> anyhow::Resu
     Ok(pulled)
 }
 
-/// Replaces the cache directory and the lock together: the new cache is built in a staging
-/// directory beside the old one, then the two renames happen back to back; if the second
-/// fails, the first is undone. A failure before that leaves everything untouched.
+/// Replaces the cache and the lock together, both or neither ([`Spec::replace`]).
 pub fn commit(spec: &Spec, pulled: &[Pulled<'_>], lock: &Lock) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&spec.dir)?;
-    let staging = tempfile::Builder::new().prefix(".cache-new-").tempdir_in(&spec.dir)?;
-    let cache = spec.cache_dir();
-    if cache.exists() {
-        for entry in std::fs::read_dir(&cache)? {
-            let entry = entry?;
-            std::fs::copy(entry.path(), staging.path().join(entry.file_name()))?;
-        }
-    }
-    for p in pulled {
-        std::fs::write(staging.path().join(p.api.cache_file()), &p.bytes)?;
-    }
-    let mut lock_file = tempfile::Builder::new().prefix(".lock-new-").tempfile_in(&spec.dir)?;
-    std::io::Write::write_all(&mut lock_file, lock.to_toml().as_bytes())?;
-
-    let backup = spec.dir.join(".cache-old");
-    if backup.exists() {
-        std::fs::remove_dir_all(&backup)?;
-    }
-    let had_cache = cache.exists();
-    if had_cache {
-        std::fs::rename(&cache, &backup).context("moving the old cache aside")?;
-    }
-    if let Err(e) = std::fs::rename(staging.path(), &cache) {
-        if had_cache {
-            std::fs::rename(&backup, &cache)?;
-        }
-        return Err(e).context("putting the new cache in place");
-    }
-    if let Err(e) = lock_file.persist(spec.lock()) {
-        std::fs::remove_dir_all(&cache)?;
-        if had_cache {
-            std::fs::rename(&backup, &cache)?;
-        }
-        return Err(e.error).context("writing the lock");
-    }
-    if had_cache {
-        std::fs::remove_dir_all(&backup)?;
-    }
-    Ok(())
+    let documents: Vec<(&Api, &[u8])> = pulled.iter().map(|p| (p.api, p.bytes.as_slice())).collect();
+    spec.replace(&documents, lock).map_err(anyhow::Error::msg)
 }

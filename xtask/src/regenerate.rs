@@ -122,10 +122,10 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     let findings = cross_check(&manifest, &new, &changes);
     // The old cache is still in place until the commit: diff it against the new bytes.
     let (diff_report, spec_diff, unseen) = spec_diff(spec, &manifest, &lock, &pulled, &portal.base)?;
-    let crate_dir = args.crate_dir.clone().or_else(|| {
-        spec.is_workspace()
-            .then(|| paths::workspace_root().join("generated-client"))
-    });
+    let crate_dir = args
+        .crate_dir
+        .clone()
+        .or_else(|| paths::is_workspace(spec).then(|| paths::workspace_root().join("generated-client")));
     let current = match &crate_dir {
         Some(dir) => release::crate_version(dir)?,
         None => release::workspace_crate_version()?,
@@ -204,9 +204,10 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The spec diff (markdown) of the cached documents against the pulled ones. An API not
-/// cached (a fresh clone) whose locked SHA-256 is the pulled document's is that document on
-/// both sides; one not cached and pinned differently, or not readable as JSON, counts as added.
+/// The spec diff (markdown) of the pinned documents against the pulled ones. The old side of
+/// an API is its cached document when the lock pins it; else (a fresh clone, a cache altered
+/// by hand) the pulled document when the lock pins that one. Otherwise its old document is not
+/// at hand: it counts as added, and as unseen when the lock pins it (its changes are unknown).
 fn spec_diff(
     spec: &Spec,
     manifest: &Manifest,
@@ -218,16 +219,16 @@ fn spec_diff(
     // APIs pinned in the lock whose old document is not at hand: their changes are unknown.
     let mut unseen = Vec::new();
     for api in &manifest.api {
-        let path = spec.cache_dir().join(api.cache_file());
-        let bytes = match spec.read_cached(api) {
-            Ok(bytes) => bytes,
-            Err(_) => match pulled.iter().find(|p| p.api.module == api.module) {
+        let path = spec.document(api);
+        // The old release is what the lock pins: a cached document that is not is no record of it.
+        let bytes = match spec.read_pinned(lock, api) {
+            Ok(pinned) => pinned.bytes,
+            Err(error) => match pulled.iter().find(|p| p.api.module == api.module) {
                 // The lock proves the pinned document had exactly these bytes.
                 Some(p) if lock.get(&api.module).is_some_and(|l| l.sha256 == p.sha256) => p.bytes.clone(),
                 _ => {
                     eprintln!(
-                        "warning: {} is not cached, and the lock pins another version: the spec diff counts {} as added",
-                        path.display(),
+                        "warning: {error}, and the portal does not serve the pinned version either: the spec diff counts {} as added",
                         api.module
                     );
                     if lock.get(&api.module).is_some() {
@@ -237,7 +238,8 @@ fn spec_diff(
                 }
             },
         };
-        // A damaged cache is about to be replaced: it must not block the update.
+        // Pinned bytes that are not JSON (an old release the parser refuses): the update
+        // replaces them, so they must not block it.
         match diff::Loaded::parse(&api.module, &path.display().to_string(), &bytes) {
             Ok(loaded) => old.push(loaded),
             Err(e) => {

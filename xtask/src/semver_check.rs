@@ -19,7 +19,7 @@ use crate::fetch::Patience;
 use crate::paths::{self, Spec};
 use crate::release::Change;
 use anyhow::{Context, bail};
-use spotnana_codegen::manifest::{Lock, LockedApi, Manifest};
+use spotnana_codegen::manifest::{LockedApi, Manifest};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -191,14 +191,16 @@ fn feature_of(module: &str, stand_in: &[(String, String)]) -> String {
 /// A spec directory for one side: the workspace's manifest and lock, each document of the
 /// side written under its module (or the module it stands in for) and pinned in the lock.
 fn write_spec(dir: &Path, loaded: &[Loaded], stand_in: &[(String, String)]) -> anyhow::Result<PathBuf> {
-    let workspace = Spec::new(None);
+    let workspace = paths::spec(None);
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
-    std::fs::create_dir_all(dir.join("cache"))?;
-    std::fs::copy(workspace.manifest(), dir.join("apis.toml"))?;
-    let manifest = Manifest::load(&workspace.manifest()).map_err(anyhow::Error::msg)?;
-    let mut lock = Lock::load(&workspace.lock()).map_err(anyhow::Error::msg)?;
+    let side = Spec::new(dir);
+    std::fs::create_dir_all(dir)?;
+    std::fs::copy(workspace.manifest(), side.manifest())?;
+    let manifest = workspace.load_manifest().map_err(anyhow::Error::msg)?;
+    let mut lock = workspace.load_lock().map_err(anyhow::Error::msg)?;
+    let mut documents = Vec::new();
     for doc in loaded {
         let module = feature_of(&doc.module, stand_in);
         let api = manifest
@@ -206,7 +208,7 @@ fn write_spec(dir: &Path, loaded: &[Loaded], stand_in: &[(String, String)]) -> a
             .iter()
             .find(|a| a.module == module)
             .with_context(|| format!("{module}: not an API of the crate (use --as {module}=<api>)"))?;
-        std::fs::write(dir.join("cache").join(api.cache_file()), &doc.bytes)?;
+        documents.push((api, doc.bytes.as_slice()));
         let pinned = LockedApi {
             module: module.clone(),
             url: crate::pull::published_url(&api.path),
@@ -219,7 +221,7 @@ fn write_spec(dir: &Path, loaded: &[Loaded], stand_in: &[(String, String)]) -> a
             None => lock.api.push(pinned),
         }
     }
-    std::fs::write(dir.join("lock.toml"), lock.to_toml())?;
+    side.replace(&documents, &lock).map_err(anyhow::Error::msg)?;
     Ok(dir.to_path_buf())
 }
 

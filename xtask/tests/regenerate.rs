@@ -101,6 +101,33 @@ async fn pulled_before() -> tempfile::TempDir {
     spec
 }
 
+/// `regenerate` from `server`, its report written into the spec directory and its release into
+/// a crate of its own (whose version and CHANGELOG.md the release writes: a manifest at 0.1.0).
+async fn regenerate_into_crate(spec: &Path, server: &MockServer) -> (Output, PathBuf, tempfile::TempDir) {
+    let report = spec.join("report.md");
+    let crate_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        crate_dir.path().join("Cargo.toml"),
+        "[package]\nname = \"spotnana\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let out = xtask(
+        spec,
+        &[
+            "regenerate",
+            "--portal",
+            &server.uri(),
+            "--no-build",
+            "--report",
+            report.to_str().unwrap(),
+            "--crate-dir",
+            crate_dir.path().to_str().unwrap(),
+        ],
+    )
+    .await;
+    (out, report, crate_dir)
+}
+
 async fn requests_to(server: &MockServer, suffix: &str) -> usize {
     server
         .received_requests()
@@ -124,28 +151,7 @@ async fn regenerate_finds_the_new_entries_then_nothing_new() {
     assert!(!lock.contains("fixtures"), "a local directory in the lock:\n{lock}");
 
     let server = serve("after").await;
-    let report = spec.path().join("report.md");
-    // The crate whose version and CHANGELOG.md the release writes: a copy of the manifest.
-    let crate_dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        crate_dir.path().join("Cargo.toml"),
-        "[package]\nname = \"spotnana\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    let out = xtask(
-        spec.path(),
-        &[
-            "regenerate",
-            "--portal",
-            &server.uri(),
-            "--no-build",
-            "--report",
-            report.to_str().unwrap(),
-            "--crate-dir",
-            crate_dir.path().to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (out, report, crate_dir) = regenerate_into_crate(spec.path(), &server).await;
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     // The new entries of the changelog, each listed.
@@ -461,4 +467,29 @@ async fn a_changelog_without_entries_is_an_error() {
         stderr(&out)
     );
     assert!(state(spec.path()) == before);
+}
+
+/// The old side of the spec diff is what the lock pins: a cache file altered by hand is no
+/// record of it, so its API's changes are unknown and the release is assumed breaking.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cache_altered_by_hand_is_not_diffed_as_the_old_release() {
+    let spec = pulled_before().await;
+    let file = spec.path().join("cache/places.json");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&file, bytes).unwrap();
+    let server = serve("after").await;
+    let (out, report, _crate_dir) = regenerate_into_crate(spec.path(), &server).await;
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("places: ") && stderr(&out).contains("cache/places.json has sha256"),
+        "{}",
+        stderr(&out)
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        md.contains("the previous documents of places were not at hand to compare"),
+        "{md}"
+    );
+    assert!(md.contains("Next version of `spotnana`: **0.2.0**"), "{md}");
 }

@@ -5,6 +5,7 @@ pub mod json;
 pub mod sampler;
 
 use spotnana_codegen::manifest::{Api, Lock, Manifest};
+use spotnana_codegen::spec_dir::SpecDir;
 use std::path::PathBuf;
 
 pub fn workspace_root() -> PathBuf {
@@ -15,7 +16,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 pub fn manifest() -> Manifest {
-    Manifest::load(&workspace_root().join("spec/apis.toml")).expect("spec/apis.toml")
+    spec().load_manifest().expect("spec/apis.toml")
 }
 
 /// The client generated from every tracked document, as the build script generates it.
@@ -30,17 +31,21 @@ pub fn generate_tracked() -> spotnana_codegen::GeneratedSet {
 }
 
 pub fn lock() -> Lock {
-    Lock::load(&workspace_root().join("spec/lock.toml")).expect("spec/lock.toml")
+    spec().load_lock().expect("spec/lock.toml")
 }
 
-/// The cached document of an API. Fails loudly (never skips) when the cache is empty.
+/// The spec directory of the workspace: manifest, lock and the pinned documents.
+pub fn spec() -> SpecDir {
+    SpecDir::new(workspace_root().join("spec"))
+}
+
+/// The cached document of an API, held against the lock. Fails loudly (never skips) when the
+/// cache is empty or stale.
 pub fn document(api: &Api) -> Vec<u8> {
-    let path = workspace_root().join("spec/cache").join(api.cache_file());
-    std::fs::read(&path).unwrap_or_else(|e| {
+    spec().read_pinned(&lock(), api).map(|p| p.bytes).unwrap_or_else(|e| {
         panic!(
-            "{} is missing ({e}): these tests need the pinned documents; run \
-             `cargo xtask pull --frozen` first (SPOTNANA_PORTAL sets where from)",
-            path.display()
+            "{e}: these tests need the pinned documents; run `cargo xtask pull --frozen` first \
+             (SPOTNANA_PORTAL sets where from)"
         )
     })
 }

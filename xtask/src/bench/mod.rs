@@ -39,7 +39,7 @@ pub fn run(spec: &crate::paths::Spec, args: Args) -> anyhow::Result<()> {
     let docs = manifest
         .api
         .iter()
-        .map(|api| Ok((api.module.clone(), spec.read_cached(api)?)))
+        .map(|api| Ok((api.module.clone(), paths::read_cached(spec, api)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     // Generation: best of 5 runs over every tracked document.

@@ -83,10 +83,10 @@ pub use render::markdown;
 
 use crate::fetch::{Patience, Portal};
 use crate::paths::Spec;
-use anyhow::{Context, bail};
+use anyhow::Context;
 use model::{ApiDiff, Direction, Facts};
 use serde_json::Value;
-use spotnana_codegen::manifest::{Lock, Manifest, PinError, sha256_hex};
+use spotnana_codegen::manifest::{Manifest, sha256_hex};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
@@ -203,25 +203,15 @@ pub fn run(spec: &Spec, args: Args) -> anyhow::Result<()> {
 /// against the lock).
 pub fn load(spec: &Spec, manifest: &Manifest, base: &str, portal: Portal) -> anyhow::Result<Vec<Loaded>> {
     let lock = (base == "cache")
-        .then(|| Lock::load(&spec.lock()).map_err(anyhow::Error::msg))
+        .then(|| spec.load_lock().map_err(anyhow::Error::msg))
         .transpose()?;
     manifest
         .api
         .iter()
         .map(|api| match &lock {
             Some(lock) => {
-                let bytes = spec.read_cached(api)?;
-                let path = spec.cache_dir().join(api.cache_file());
-                match lock.verify(&api.module, &bytes) {
-                    Ok(_) => Loaded::parse(&api.module, &path.display().to_string(), &bytes),
-                    Err(PinError::NotPinned) => bail!("{}: not pinned in {}", api.module, spec.lock().display()),
-                    Err(e) => bail!(
-                        "{}: {} {e} ({}): run `cargo xtask pull --frozen`",
-                        api.module,
-                        path.display(),
-                        spec.lock().display()
-                    ),
-                }
+                let pinned = crate::paths::read_pinned(spec, lock, api)?;
+                Loaded::parse(&api.module, &spec.document(api).display().to_string(), &pinned.bytes)
             }
             None => {
                 let url = portal.url(&api.path);
