@@ -1,8 +1,9 @@
 //! What a run is held to, `tests/tests/conformance/baseline.json`: for each operation of each
-//! API, whether it passed on a static response (the next run must pass it too), passed only on
-//! a response drawn at random, or failed; and for a GET whether every dynamic round
-//! deserialized. It is written with REPORT.md from the same rows (`UPDATE_CONFORMANCE=1`), one
-//! operation a line so that a change reads as a one-line diff; REPORT.md is for people.
+//! API, whether it passed on Prism's static response (the next run must pass it the same way),
+//! through `prism proxy` (the next run must pass it), only on a response drawn at random, or
+//! failed; and for a GET whether every dynamic round deserialized. It is written with
+//! REPORT.md from the same rows (`UPDATE_CONFORMANCE=1`), one operation a line so that a
+//! change reads as a one-line diff; REPORT.md is for people.
 
 use crate::report::Row;
 use serde::{Deserialize, Serialize};
@@ -12,8 +13,12 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Outcome {
-    /// Passed on Prism's static response: held.
+    /// Passed on the static response of `prism mock` (from the document's examples): the same
+    /// request gets the same response, so the next run must pass the same way.
     Pass,
+    /// Passed through `prism proxy` on a response sampled from the document, after the random
+    /// responses of `prism mock` failed: the next run must pass, if by a random response.
+    PassThroughProxy,
     /// Passed only on a response drawn at random: not held (the document's fault that forced
     /// the draw may strike again).
     PassOnRandomResponse,
@@ -31,10 +36,11 @@ pub(crate) struct Recorded {
 
 impl Recorded {
     pub(crate) fn of(row: &Row) -> Recorded {
-        let outcome = match (row.passed, row.on_random_response) {
-            (true, false) => Outcome::Pass,
-            (true, true) => Outcome::PassOnRandomResponse,
-            (false, _) => Outcome::Fail,
+        let outcome = match (row.passed, row.proxied, row.on_random_response) {
+            (false, _, _) => Outcome::Fail,
+            (true, true, _) => Outcome::PassThroughProxy,
+            (true, false, true) => Outcome::PassOnRandomResponse,
+            (true, false, false) => Outcome::Pass,
         };
         Recorded {
             outcome,
@@ -91,15 +97,22 @@ impl Baseline {
         let mut notes = Vec::new();
         for (module, operations) in &self.0 {
             for (operation_id, recorded) in operations {
-                if recorded.outcome != Outcome::Pass {
-                    continue;
-                }
                 let row = rows
                     .iter()
                     .find(|r| (&r.module, &r.operation_id) == (module, operation_id));
-                if !row.is_some_and(|r| r.passed) {
+                let held = match recorded.outcome {
+                    Outcome::Pass => row.is_some_and(|r| Recorded::of(r).outcome == Outcome::Pass),
+                    Outcome::PassThroughProxy => row.is_some_and(|r| r.passed),
+                    Outcome::PassOnRandomResponse | Outcome::Fail => true,
+                };
+                if !held {
+                    let how = if recorded.outcome == Outcome::Pass {
+                        " on Prism's static response"
+                    } else {
+                        ""
+                    };
                     problems.push(format!(
-                        "regression: {module} {operation_id} passed, now: {}",
+                        "regression: {module} {operation_id} passed{how}, now: {}",
                         row.map_or("missing".into(), |r| r.verdict.clone())
                     ));
                 }
@@ -147,22 +160,24 @@ impl Baseline {
 mod tests {
     use super::*;
 
+    /// A row of `air`: passed or not, on a random response, through the proxy, dynamic rounds.
     fn row(
-        operation_id: &str,
+        id: &str,
         passed: bool,
-        on_random_response: bool,
+        random: bool,
+        proxied: bool,
         dynamic: Option<(usize, usize, Option<String>)>,
     ) -> Row {
         Row {
             module: "air".into(),
-            operation_id: operation_id.into(),
+            operation_id: id.into(),
             method: "GET".into(),
             path: "/v2/x".into(),
             verdict: if passed { "pass".into() } else { "refused".into() },
             passed,
-            on_random_response,
+            on_random_response: random,
             response_conforms: true,
-            proxied: false,
+            proxied,
             document_note: None,
             dynamic,
             dynamic_violations: 0,
@@ -173,9 +188,16 @@ mod tests {
 
     fn recorded() -> Vec<Row> {
         vec![
-            row("held", true, false, Some((20, 20, None))),
-            row("drawn", true, true, Some((19, 20, Some("the document's oneOf".into())))),
-            row("failed", false, false, None),
+            row("held", true, false, false, Some((20, 20, None))),
+            row(
+                "drawn",
+                true,
+                true,
+                false,
+                Some((19, 20, Some("the document's oneOf".into()))),
+            ),
+            row("failed", false, false, false, None),
+            row("proxied", true, false, true, None),
         ]
     }
 
@@ -196,37 +218,65 @@ mod tests {
         assert_eq!(read.get("air", "drawn").unwrap().outcome, Outcome::PassOnRandomResponse);
         assert_eq!(read.get("air", "drawn").unwrap().every_dynamic_round, Some(false));
         assert_eq!(read.get("air", "failed").unwrap().every_dynamic_round, None);
+        assert_eq!(read.get("air", "proxied").unwrap().outcome, Outcome::PassThroughProxy);
         assert_eq!(read.get("air", "missing"), None);
-        assert_eq!(baseline.to_json().lines().count(), 7, "one operation a line");
+        assert_eq!(baseline.to_json().lines().count(), 8, "one operation a line");
         std::fs::write(file.path(), r#"{"air": {"x": {"outcome": "passed"}}}"#).unwrap();
         let error = Baseline::read(file.path()).unwrap_err();
         assert!(error.contains(&file.path().display().to_string()), "{error}");
     }
 
     #[test]
-    fn a_run_is_held_to_its_static_passes_only() {
+    fn a_run_is_held_to_its_static_passes_and_to_passing_through_the_proxy() {
         let baseline = Baseline::of(&recorded());
         assert_eq!(baseline.compare(&recorded()), (vec![], vec![]));
 
-        // The static pass fails now; the random one too; the failure passes.
+        // The static pass fails now; the random one too; the failure passes; the pass through
+        // the proxy comes by a random response (allowed: the proxy is tried only after the
+        // random ones failed).
         let now = vec![
-            row("held", false, false, None),
-            row("drawn", false, false, None),
-            row("failed", true, false, None),
+            row("held", false, false, false, None),
+            row("drawn", false, false, false, None),
+            row("failed", true, false, false, None),
+            row("proxied", true, true, false, None),
         ];
         let (problems, notes) = baseline.compare(&now);
-        assert_eq!(problems, vec!["regression: air held passed, now: refused"]);
+        assert_eq!(
+            problems,
+            vec!["regression: air held passed on Prism's static response, now: refused"]
+        );
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].contains("held deserialized every dynamic round"), "{notes:?}");
         assert!(notes[1].contains("failed passes now"), "{notes:?}");
 
-        // An operation gone, and one the baseline does not know.
-        let now = vec![row("drawn", true, true, None), row("new", true, false, None)];
+        // A static pass that now passes only on a random response is lost too; the proxied one
+        // fails.
+        let now = vec![
+            row("held", true, true, false, Some((20, 20, None))),
+            row("drawn", true, true, false, None),
+            row("failed", false, false, false, None),
+            row("proxied", false, false, false, None),
+        ];
         let (problems, _) = baseline.compare(&now);
         assert_eq!(
             problems,
             vec![
-                "regression: air held passed, now: missing",
+                "regression: air held passed on Prism's static response, now: pass",
+                "regression: air proxied passed, now: refused"
+            ]
+        );
+
+        // An operation gone, and one the baseline does not know.
+        let now = vec![
+            row("drawn", true, true, false, None),
+            row("proxied", true, false, true, None),
+            row("new", true, false, false, None),
+        ];
+        let (problems, _) = baseline.compare(&now);
+        assert_eq!(
+            problems,
+            vec![
+                "regression: air held passed on Prism's static response, now: missing",
                 "not in the recorded baseline: air new (pass)"
             ]
         );

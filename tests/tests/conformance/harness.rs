@@ -40,7 +40,7 @@ pub struct Prism {
     /// Prism's arguments, without the host and port.
     args: Vec<std::ffi::OsString>,
     child: Mutex<Child>,
-    port: AtomicU16,
+    port: Endpoint,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -75,7 +75,7 @@ impl Prism {
             module: module.into(),
             args,
             child: Mutex::new(child),
-            port: AtomicU16::new(port),
+            port: Endpoint(Arc::new(AtomicU16::new(port))),
             log,
             _dir: dir,
         }
@@ -85,25 +85,28 @@ impl Prism {
     ///
     /// The port was free when chosen, but until Prism binds it anything may take it: the
     /// ephemeral port of an outgoing connection (waiting for another Prism connects over and
-    /// over) as well as another server. Prism then exits with `EADDRINUSE`, and starts again
-    /// on another port; nothing has its address before it is ready.
+    /// over, the recording proxy opens a connection per request) as well as another server.
+    /// Prism then exits with `EADDRINUSE`, and starts again on another port; whoever holds its
+    /// [`Endpoint`] follows it there.
     pub async fn ready(&self) {
         for _ in 0..5 {
             match self.listening().await {
                 Ok(()) => return,
                 Err(log) if log.contains("EADDRINUSE") => {
                     let port = free_port();
-                    self.port.store(port, Ordering::SeqCst);
+                    self.port.0.store(port, Ordering::SeqCst);
                     *self.child() = start(&self.args, port, &self.log);
                 }
-                Err(log) => panic!("Prism on the {} document exited before listening:\n{log}", self.module),
+                Err(log) => panic!("Prism on the {} document did not start:\n{log}", self.module),
             }
         }
         panic!("Prism on the {} document found no free port in five tries", self.module);
     }
 
-    /// Waits until Prism listens, or returns its status and log when it exits first.
+    /// Waits until Prism listens, or returns its status and log when it exits first or does
+    /// not listen within two minutes (reading a document takes seconds).
     async fn listening(&self) -> Result<(), String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {
             let exited = self.child().try_wait().expect("Prism's status");
             let log = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -113,12 +116,15 @@ impl Prism {
             if log.contains("Prism is listening") && TcpStream::connect(self.addr()).is_ok() {
                 return Ok(());
             }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("(not listening after two minutes) {log}"));
+            }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
     }
 
-    /// If Prism has exited, starts it again on the same port (the recording proxy in front of
-    /// it has the address) and returns why it ended (its status and the last lines of its log).
+    /// If Prism has exited, starts it again (on the same port when it is still free) and
+    /// returns why it ended (its status and the last lines of its log).
     pub async fn restart_if_exited(&self) -> Option<String> {
         let status = self.child().try_wait().expect("Prism's status")?;
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -127,10 +133,8 @@ impl Prism {
             "Prism exited ({status}): {}",
             tail.into_iter().rev().collect::<Vec<_>>().join(" ")
         );
-        *self.child() = start(&self.args, self.port.load(Ordering::SeqCst), &self.log);
-        if let Err(log) = self.listening().await {
-            panic!("Prism on the {} document did not start again: {log}", self.module);
-        }
+        *self.child() = start(&self.args, self.port.0.load(Ordering::SeqCst), &self.log);
+        self.ready().await;
         Some(why)
     }
 
@@ -148,7 +152,22 @@ impl Prism {
     }
 
     pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port.load(Ordering::SeqCst)))
+        self.port.addr()
+    }
+
+    /// Where this Prism listens, now and after it moves to another port.
+    pub fn endpoint(&self) -> Endpoint {
+        self.port.clone()
+    }
+}
+
+/// The port of a Prism, shared with whoever connects to it: a restart may move it.
+#[derive(Clone, Debug)]
+pub struct Endpoint(Arc<AtomicU16>);
+
+impl Endpoint {
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.0.load(Ordering::SeqCst)))
     }
 }
 
@@ -206,7 +225,7 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    pub fn start(upstream: SocketAddr, token_upstream: SocketAddr) -> Self {
+    pub fn start(upstream: Endpoint, token_upstream: Endpoint) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
         let addr = listener.local_addr().expect("the proxy's address");
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -215,8 +234,9 @@ impl Proxy {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let log = shared.clone();
+                let (upstream, token_upstream) = (upstream.clone(), token_upstream.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(stream, upstream, token_upstream, &log);
+                    let _ = serve(stream, &upstream, &token_upstream, &log);
                 });
             }
         });
@@ -319,21 +339,19 @@ fn write_message(
 
 fn serve(
     client: TcpStream,
-    upstream: SocketAddr,
-    token_upstream: SocketAddr,
+    upstream: &Endpoint,
+    token_upstream: &Endpoint,
     log: &Mutex<Vec<Exchange>>,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
     while let Some((request_line, headers, body)) = read_message(&mut reader, false)? {
         let target = request_line.split(' ').nth(1).unwrap_or_default();
-        let to = if target.starts_with("/v2/auth/oauth2-token") {
-            token_upstream
-        } else {
-            upstream
-        };
+        let token = target.starts_with("/v2/auth/oauth2-token");
+        // Read per request: the Prism may have moved since the connection opened.
+        let to = if token { token_upstream.addr() } else { upstream.addr() };
         let mut headers = headers;
-        if to == token_upstream {
+        if token {
             // Tokens come from the document's example, also in the dynamic rounds: a random
             // `tokenType` is no bearer token and the runtime rightly refuses it.
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("prefer"));

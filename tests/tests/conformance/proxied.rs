@@ -31,7 +31,7 @@ impl Proxied {
         let upstream = MockServer::start().await;
         let prism = Prism::proxy(module, document, &upstream.uri());
         prism.ready().await;
-        let recorder = Proxy::start(prism.addr(), auth.addr());
+        let recorder = Proxy::start(prism.endpoint(), auth.endpoint());
         let client = client(&recorder, false);
         Self {
             upstream,

@@ -49,7 +49,7 @@ pub(crate) async fn run_api(
     prism: &Prism,
     auth: &Prism,
 ) -> Vec<Row> {
-    let proxy = Proxy::start(prism.addr(), auth.addr());
+    let proxy = Proxy::start(prism.endpoint(), auth.endpoint());
     // Started on first need: most APIs never need it.
     let mut proxied: Option<Proxied> = None;
     let fixed = client(&proxy, false);
